@@ -1,0 +1,51 @@
+# MyCOMMERCE Orders — `make run` starts the demo back-office, `make test` passes the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: run test lint bench messages migrate install clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+migrate: $(STAMP)
+	mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+run: messages migrate
+	$(PY) manage.py seed_demo --if-empty --stores 2
+	@echo ""
+	@echo "  MyCOMMERCE Orders: http://127.0.0.1:$(PORT)/"
+	@echo "  Sign in as owner, admin or staff (MaBoutique), lyon-owner (Succursale Lyon);"
+	@echo "  password: demo-password-2026. Ctrl-C stops the web server and the worker."
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker & \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: messages lint
+	$(PY) -m pytest
+	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
+		echo "== the suite again, on PostgreSQL"; \
+		DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest; \
+	fi
+
+bench: messages
+	$(PY) -m pytest tests/benchmarks -s -p no:randomly --no-header -q -o addopts=""
+
+clean:
+	rm -rf $(VENV) var staticfiles

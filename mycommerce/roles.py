@@ -1,0 +1,44 @@
+"""Roles within a store, and the one way to ask "may this member do Y?"."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    ADMIN = "admin", _("Admin")
+    OWNER = "owner", _("Owner")
+
+
+class Permission(models.TextChoices):
+    MANAGE_ORDERS = "manage_orders", _("Work on orders")
+    MANAGE_SETTINGS = "manage_settings", _("Change store settings")
+    MANAGE_PLAN = "manage_plan", _("Change the plan and members")
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.STAFF: frozenset({Permission.MANAGE_ORDERS}),
+    Role.ADMIN: frozenset({Permission.MANAGE_ORDERS, Permission.MANAGE_SETTINGS}),
+    Role.OWNER: frozenset(
+        {Permission.MANAGE_ORDERS, Permission.MANAGE_SETTINGS, Permission.MANAGE_PLAN}
+    ),
+}
+
+
+class RoleNotAllowed(PermissionDenied):
+    def __init__(self, permission: str):
+        self.permission = Permission(permission)
+        super().__init__(
+            _("Your role in this store does not allow this: %(permission)s.")
+            % {"permission": self.permission.label}
+        )
+
+
+def member_can(membership, permission: str) -> bool:
+    return membership is not None and permission in ROLE_PERMISSIONS.get(membership.role, ())
+
+
+def ensure_member_can(membership, permission: str) -> None:
+    if not member_can(membership, permission):
+        raise RoleNotAllowed(permission)

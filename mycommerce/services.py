@@ -1,0 +1,87 @@
+"""Writes of the account core: current store, plan, and the background-job row."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import File
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from mycommerce.models import Job, Membership, Store
+from mycommerce.roles import Permission, ensure_member_can
+
+SESSION_STORE_KEY = "current_store_id"
+
+
+def store_switch(*, request, store_id: int) -> Store:
+    """Make `store_id` the current store of this session, if the user is a member of it."""
+    membership = next((m for m in request.memberships if m.store_id == store_id), None)
+    if membership is None:
+        raise Http404
+    request.session[SESSION_STORE_KEY] = membership.store_id
+    return membership.store
+
+
+def store_set_plan(*, membership: Membership, plan: str) -> Store:
+    ensure_member_can(membership, Permission.MANAGE_PLAN)
+    store = membership.store
+    store.plan = plan
+    store.save(update_fields=["plan"])
+    return store
+
+
+def job_create(
+    *,
+    store: Store,
+    user: AbstractBaseUser | None,
+    kind: str,
+    params: dict,
+    total: int,
+) -> Job:
+    return Job.objects.create(
+        store=store, created_by=user, kind=kind, params=params, progress_total=total
+    )
+
+
+def job_start(*, job: Job) -> None:
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, error="")
+    job.status = Job.Status.RUNNING
+
+
+def job_set_progress(*, job: Job, done: int) -> None:
+    """Progress is written outside any long transaction, so the polling page sees it."""
+    Job.objects.filter(pk=job.pk).update(progress_done=done)
+    job.progress_done = done
+
+
+def job_complete(*, job: Job, filename: str, content: File) -> Job:
+    """Attach the result file and mark the job done; a retried job replaces its old file."""
+    with transaction.atomic():
+        if job.file:
+            job.file.delete(save=False)
+        job.file.save(filename, content, save=False)
+        job.filename = filename
+        job.status = Job.Status.DONE
+        job.progress_done = job.progress_total
+        job.finished_at = timezone.now()
+        job.expires_at = job.finished_at + Job.KEEP_FOR
+        job.save()
+    return job
+
+
+def job_fail(*, job: Job, error: str) -> None:
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+    job.status = Job.Status.FAILED
+
+
+def job_delete_expired(*, now=None) -> int:
+    """Remove result files past their expiry (7 days) and their rows."""
+    now = now or timezone.now()
+    count = 0
+    for job in Job.objects.filter(expires_at__lte=now).iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        count += 1
+    return count

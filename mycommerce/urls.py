@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from mycommerce import views
+
+handler403 = "mycommerce.views.permission_denied"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("stores/switch/", views.switch_store, name="switch_store"),
+    path("settings/plan/", views.PlanView.as_view(), name="plan"),
+    path("settings/numbering/", include("numbering.urls")),
+    path("orders/", include("orders.urls")),
+    path("exports/", include("exports.urls")),
+]

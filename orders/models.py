@@ -1,0 +1,246 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mycommerce.models import Store
+from orders.statuses import (
+    FULFILLMENT_BADGE,
+    PAYMENT_BADGE,
+    FulfillmentStatus,
+    PaymentStatus,
+)
+
+ZERO = Decimal("0.00")
+
+
+def money_field(verbose_name, **kwargs) -> models.DecimalField:
+    return models.DecimalField(
+        verbose_name, max_digits=14, decimal_places=2, default=ZERO, **kwargs
+    )
+
+
+class Order(models.Model):
+    class Source(models.TextChoices):
+        STOREFRONT = "storefront", _("Storefront")
+        PHONE = "phone", _("Phone")
+        EMAIL = "email", _("E-mail")
+        MANUAL = "manual", _("Other")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
+    number = models.PositiveBigIntegerField(_("number"))
+    reference = models.CharField(_("reference"), max_length=64)
+
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    customer_email = models.EmailField(_("customer e-mail"), max_length=254, blank=True)
+    customer_phone = models.CharField(_("customer phone"), max_length=40, blank=True)
+
+    billing_name = models.CharField(_("billing name"), max_length=200, blank=True)
+    billing_street = models.CharField(_("billing address"), max_length=255, blank=True)
+    billing_postcode = models.CharField(_("billing postcode"), max_length=20, blank=True)
+    billing_city = models.CharField(_("billing city"), max_length=120, blank=True)
+    billing_country = models.CharField(_("billing country"), max_length=2, blank=True)
+    shipping_name = models.CharField(_("shipping name"), max_length=200, blank=True)
+    shipping_street = models.CharField(_("shipping address"), max_length=255, blank=True)
+    shipping_postcode = models.CharField(_("shipping postcode"), max_length=20, blank=True)
+    shipping_city = models.CharField(_("shipping city"), max_length=120, blank=True)
+    shipping_country = models.CharField(_("shipping country"), max_length=2, blank=True)
+
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    subtotal = money_field(_("subtotal"))
+    discount_total = money_field(_("discounts"))
+    tax_total = money_field(_("taxes"))
+    shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
+    shipping_total = money_field(_("shipping"))
+    total = money_field(_("total"))
+    refunded_total = money_field(_("refunded"))
+
+    payment_status = models.CharField(
+        _("payment status"),
+        max_length=20,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.AWAITING_PAYMENT,
+    )
+    payment_method = models.CharField(_("payment method"), max_length=60, blank=True)
+    fulfillment_status = models.CharField(
+        _("fulfillment status"),
+        max_length=20,
+        choices=FulfillmentStatus.choices,
+        default=FulfillmentStatus.AWAITING_PROCESSING,
+    )
+    carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=80, blank=True)
+    source = models.CharField(
+        _("source"), max_length=12, choices=Source.choices, default=Source.STOREFRONT
+    )
+
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Bumped by every change; forms carry it so a stale edit is refused, never applied.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "number"], name="order_store_number_unique"),
+            models.UniqueConstraint(
+                fields=["store", "reference"], name="order_store_reference_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["store", "-created_at", "-id"], name="order_store_created_idx"),
+            models.Index(
+                fields=["store", "payment_status", "-created_at"], name="order_store_payment_idx"
+            ),
+            models.Index(
+                fields=["store", "fulfillment_status", "-created_at"],
+                name="order_store_fulfil_idx",
+            ),
+            models.Index(fields=["store", "total"], name="order_store_total_idx"),
+            models.Index(fields=["store", "customer_email"], name="order_store_email_idx"),
+            models.Index(fields=["store", "customer_name"], name="order_store_customer_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def payment_badge(self) -> str:
+        return PAYMENT_BADGE.get(self.payment_status, "secondary")
+
+    @property
+    def fulfillment_badge(self) -> str:
+        return FULFILLMENT_BADGE.get(self.fulfillment_status, "secondary")
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        return max(ZERO, self.total - self.refunded_total)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    sku = models.CharField(_("SKU"), max_length=64, blank=True)
+    name = models.CharField(_("product name"), max_length=255)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    unit_price = money_field(_("unit price"))
+    line_total = money_field(_("line total"))
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["sku"], name="orderline_sku_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.name}"
+
+
+class OrderDiscount(models.Model):
+    class Kind(models.TextChoices):
+        FIXED = "fixed", _("Fixed amount")
+        PERCENT = "percent", _("Percentage")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="discounts")
+    label = models.CharField(_("label"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIXED)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    amount = money_field(_("amount"))
+
+    class Meta:
+        verbose_name = _("discount")
+        verbose_name_plural = _("discounts")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class OrderTax(models.Model):
+    class Kind(models.TextChoices):
+        RATE = "rate", _("Rate (%)")
+        AMOUNT = "amount", _("Fixed amount")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="taxes")
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.RATE)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=3)
+    amount = money_field(_("amount"))
+
+    class Meta:
+        verbose_name = _("tax")
+        verbose_name_plural = _("taxes")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Refund(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.order.currency}"
+
+
+class OrderNote(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff note")
+        verbose_name_plural = _("staff notes")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+
+class OrderEvent(models.Model):
+    """One entry of an order's timeline, written in the same transaction as the change."""
+
+    class Type(models.TextChoices):
+        CREATED = "created", _("Order placed")
+        PAYMENT_STATUS_CHANGED = "payment_status_changed", _("Payment status changed")
+        FULFILLMENT_STATUS_CHANGED = "fulfillment_status_changed", _("Fulfillment status changed")
+        TRACKING_CHANGED = "tracking_changed", _("Tracking changed")
+        REFUND_RECORDED = "refund_recorded", _("Refund recorded")
+        NOTE_ADDED = "note_added", _("Note added")
+        EDITED = "edited", _("Order edited")
+        INVOICE_PRINTED = "invoice_printed", _("Invoice printed")
+        EMAIL_SENT = "email_sent", _("E-mail sent")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("type"), max_length=40, choices=Type.choices)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["order", "-created_at"], name="orderevent_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.order_id})"
