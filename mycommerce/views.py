@@ -1,14 +1,18 @@
 from django.contrib import messages
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 
 from mycommerce.forms import PlanForm, StoreSwitchForm
 from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
+from mycommerce.models import Job
 from mycommerce.plans import PLAN_FEATURES, PLAN_ORDER, Feature
 from mycommerce.roles import Permission, member_can
+from mycommerce.selectors import job_get_for_store, job_is_downloadable
 from mycommerce.services import store_set_plan, store_switch
 
 
@@ -59,3 +63,46 @@ def permission_denied(request, exception=None):
         str(exception) if exception and str(exception) else _("You are not allowed to do this.")
     )
     return render(request, "403.html", {"message": message}, status=403)
+
+
+class JobDetailView(StoreMemberRequiredMixin, TemplateView):
+    """A background job's page: a progress bar that polls, then a download link."""
+
+    template_name = "mycommerce/job_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["job"] = job_get_for_store(store=self.request.store, job_id=kwargs["pk"])
+        return context
+
+
+@store_member_required
+def job_status(request, pk: int):
+    job = job_get_for_store(store=request.store, job_id=pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "status_label": str(job.get_status_display()),
+            "done": job.progress_done,
+            "total": job.progress_total,
+            "percent": job.percent,
+            "download_url": reverse("job_download", args=[job.pk])
+            if job_is_downloadable(job)
+            else "",
+            "error": job.error if job.status == Job.Status.FAILED else "",
+        }
+    )
+
+
+@store_member_required
+def job_download(request, pk: int):
+    job = job_get_for_store(store=request.store, job_id=pk)
+    if not job_is_downloadable(job):
+        messages.error(
+            request,
+            _("This file is no longer available: files are kept for 7 days. Start it again.")
+            if job.status == Job.Status.DONE
+            else _("This file is not ready yet."),
+        )
+        return redirect("job_detail", pk=job.pk)
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from orders import views
 
@@ -6,4 +6,7 @@ app_name = "orders"
 
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
+    # Sub-features of orders, each in its own folder: editing/creating, invoices.
+    path("", include("orders.editing.urls")),
+    path("", include("orders.invoices.urls")),
 ]
