@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from orders.editing import views
+
+urlpatterns = [
+    path("new/", views.OrderCreateView.as_view(), name="new"),
+    path("<int:pk>/edit/", views.OrderEditView.as_view(), name="edit"),
+]

@@ -1,0 +1,274 @@
+"""The one order form, shared by editing and manual creation: customer, addresses,
+shipping, and three formsets (lines, discounts, taxes). Totals are never read from it."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.translation import gettext_lazy as _
+
+from orders.editing.services import (
+    EDITABLE_FIELDS,
+    MANUAL_SOURCES,
+    MAX_LINES,
+    DiscountData,
+    LineData,
+    OrderData,
+    TaxData,
+    order_totals_for_data,
+)
+from orders.models import Order, OrderDiscount, OrderTax
+
+ADDRESS_PARTS = ("name", "street", "postcode", "city", "country")
+MAX_QUANTITY = 1_000_000
+MAX_PRICE = Decimal("999999999.99")
+ZERO = Decimal("0")
+
+
+def _money_field(label, **kwargs) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=ZERO,
+        max_value=MAX_PRICE,
+        error_messages={"min_value": _("Amounts cannot be negative.")},
+        **kwargs,
+    )
+
+
+class OrderForm(forms.Form):
+    customer_name = forms.CharField(label=_("Customer name"), max_length=200)
+    customer_email = forms.EmailField(label=_("Customer e-mail"), max_length=254, required=False)
+    customer_phone = forms.CharField(label=_("Customer phone"), max_length=40, required=False)
+
+    billing_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    billing_street = forms.CharField(label=_("Address"), max_length=255, required=False)
+    billing_postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    billing_city = forms.CharField(label=_("City"), max_length=120, required=False)
+    billing_country = forms.CharField(
+        label=_("Country (2 letters)"), max_length=2, min_length=2, required=False
+    )
+    same_as_billing = forms.BooleanField(label=_("Same as billing address"), required=False)
+    shipping_name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    shipping_street = forms.CharField(label=_("Address"), max_length=255, required=False)
+    shipping_postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
+    shipping_city = forms.CharField(label=_("City"), max_length=120, required=False)
+    shipping_country = forms.CharField(
+        label=_("Country (2 letters)"), max_length=2, min_length=2, required=False
+    )
+
+    shipping_method = forms.CharField(label=_("Shipping method"), max_length=120, required=False)
+    shipping_total = _money_field(_("Shipping cost"), initial=ZERO)
+
+    def clean_billing_country(self):
+        return self.cleaned_data["billing_country"].upper()
+
+    def clean_shipping_country(self):
+        return self.cleaned_data["shipping_country"].upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("same_as_billing"):
+            for part in ADDRESS_PARTS:
+                cleaned[f"shipping_{part}"] = cleaned.get(f"billing_{part}", "")
+        return cleaned
+
+
+class EditOrderForm(OrderForm):
+    # The order's version when the form was opened: a stale save is refused, not applied.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class NewOrderForm(OrderForm):
+    source = forms.ChoiceField(
+        label=_("Order taken by"),
+        choices=[(s.value, s.label) for s in MANUAL_SOURCES],
+        initial=Order.Source.PHONE,
+    )
+    record_as_paid = forms.BooleanField(
+        label=_("Record as paid"),
+        required=False,
+        help_text=_("The customer has already paid; the payment status will be “Paid”."),
+    )
+
+
+class CompactRowForm(forms.Form):
+    """A formset row shown as a table row: Bootstrap classes on the bare widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs["class"] = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "form-select form-select-sm"
+            else:
+                widget.attrs["class"] = "form-control form-control-sm"
+
+
+class LineForm(CompactRowForm):
+    line_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    sku = forms.CharField(label=_("SKU"), max_length=64, required=False)
+    name = forms.CharField(label=_("Product name"), max_length=255)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        error_messages={
+            "invalid": _("Enter a positive whole number."),
+            "min_value": _("Enter a positive whole number."),
+        },
+    )
+    unit_price = _money_field(_("Unit price"))
+
+
+class DiscountForm(CompactRowForm):
+    label = forms.CharField(label=_("Label"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrderDiscount.Kind.choices)
+    value = forms.DecimalField(
+        label=_("Value"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        max_value=MAX_PRICE,
+        error_messages={"min_value": _("A discount must be more than zero.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == OrderDiscount.Kind.PERCENT and cleaned.get("value", 0) > 100:
+            self.add_error("value", _("A percentage cannot be more than 100 %."))
+        return cleaned
+
+
+class TaxForm(CompactRowForm):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrderTax.Kind.choices)
+    value = forms.DecimalField(
+        label=_("Value"),
+        max_digits=14,
+        decimal_places=3,
+        min_value=ZERO,
+        validators=[MaxValueValidator(MAX_PRICE)],
+        error_messages={"min_value": _("A tax cannot be negative.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == OrderTax.Kind.RATE and cleaned.get("value", 0) > 100:
+            self.add_error("value", _("A rate cannot be more than 100 %."))
+        return cleaned
+
+
+LineFormSet = forms.formset_factory(
+    LineForm,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=MAX_LINES,
+    validate_max=True,
+    absolute_max=MAX_LINES,
+    can_delete=True,
+)
+DiscountFormSet = forms.formset_factory(
+    DiscountForm, extra=0, max_num=20, validate_max=True, absolute_max=20, can_delete=True
+)
+TaxFormSet = forms.formset_factory(
+    TaxForm, extra=0, max_num=20, validate_max=True, absolute_max=20, can_delete=True
+)
+
+
+def _kept(formset) -> list[dict]:
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class OrderFormBundle:
+    """The order form and its three formsets, validated together."""
+
+    def __init__(self, *, data=None, order: Order | None = None, new: bool = False):
+        form_class = NewOrderForm if new else EditOrderForm
+        initial, lines, discounts, taxes = _initial_from(order) if order else ({}, [], [], [])
+        self.form = form_class(data=data, initial=initial)
+        self.lines = LineFormSet(data=data, initial=lines, prefix="lines")
+        self.discounts = DiscountFormSet(data=data, initial=discounts, prefix="discounts")
+        self.taxes = TaxFormSet(data=data, initial=taxes, prefix="taxes")
+        self.currency = order.currency if order else None
+        self.totals = None
+
+    @property
+    def parts(self):
+        return (self.form, self.lines, self.discounts, self.taxes)
+
+    def is_valid(self, *, currency: str) -> bool:
+        valid = all([part.is_valid() for part in self.parts])
+        if not valid:
+            return False
+        if not _kept(self.lines):
+            self.lines._non_form_errors.append(_("Add at least one line."))
+            return False
+        self.totals = order_totals_for_data(currency=currency, data=self.order_data())
+        if self.totals.discounts_exceed_subtotal:
+            self.discounts._non_form_errors.append(
+                _("The discounts are larger than the subtotal; lower them or add lines.")
+            )
+            return False
+        return True
+
+    def add_error(self, error: ValidationError | str) -> None:
+        self.form.add_error(None, error)
+
+    def order_data(self) -> OrderData:
+        cleaned = self.form.cleaned_data
+        return OrderData(
+            **{name: cleaned.get(name) or "" for name in EDITABLE_FIELDS},
+            shipping_total=cleaned.get("shipping_total") or ZERO,
+            lines=[
+                LineData(
+                    line_id=line.get("line_id"),
+                    sku=line.get("sku", ""),
+                    name=line["name"],
+                    quantity=line["quantity"],
+                    unit_price=line["unit_price"],
+                )
+                for line in _kept(self.lines)
+            ],
+            discounts=[
+                DiscountData(label=d["label"], kind=d["kind"], value=d["value"])
+                for d in _kept(self.discounts)
+            ],
+            taxes=[
+                TaxData(name=t["name"], kind=t["kind"], value=t["value"]) for t in _kept(self.taxes)
+            ],
+        )
+
+
+def _initial_from(order: Order):
+    initial = {name: getattr(order, name) for name in EDITABLE_FIELDS}
+    initial.update(shipping_total=order.shipping_total, version=order.version)
+    initial["same_as_billing"] = all(
+        getattr(order, f"billing_{part}") == getattr(order, f"shipping_{part}")
+        for part in ADDRESS_PARTS
+    )
+    lines = [
+        {
+            "line_id": line.pk,
+            "sku": line.sku,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price,
+        }
+        for line in order.lines.all()
+    ]
+    discounts = [
+        {"label": d.label, "kind": d.kind, "value": d.value} for d in order.discounts.all()
+    ]
+    taxes = [{"name": t.name, "kind": t.kind, "value": t.value} for t in order.taxes.all()]
+    return initial, lines, discounts, taxes
