@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mycommerce.models import Store
@@ -11,6 +13,9 @@ class NumberSequence(models.Model):
     next_number = models.PositiveBigIntegerField(_("next number"), default=1)
     prefix = models.CharField(_("prefix"), max_length=20, blank=True)
     suffix = models.CharField(_("suffix"), max_length=20, blank=True)
+    last_issued = models.PositiveBigIntegerField(_("highest number issued"), default=0)
+    # First number issued under the current prefix and suffix; None until one is issued.
+    format_first_number = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("order numbering")
@@ -21,3 +26,63 @@ class NumberSequence(models.Model):
 
     def format(self, number: int) -> str:
         return f"{self.prefix}{number}{self.suffix}"
+
+
+class RetiredFormat(models.Model):
+    """A prefix and suffix no longer in use, with the range of numbers issued under them.
+
+    Allocation reads these to never issue a reference an older format already produced.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    prefix = models.CharField(max_length=20, blank=True)
+    suffix = models.CharField(max_length=20, blank=True)
+    first_number = models.PositiveBigIntegerField()
+    last_number = models.PositiveBigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["store"], name="numbering_retired_store_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}[{self.first_number}-{self.last_number}]{self.suffix}"
+
+    def issued(self, reference: str) -> bool:
+        """Whether this format produced `reference` (case-insensitively, as search matches)."""
+        ref = reference.casefold()
+        prefix, suffix = self.prefix.casefold(), self.suffix.casefold()
+        if len(ref) <= len(prefix) + len(suffix):
+            return False
+        if not (ref.startswith(prefix) and ref.endswith(suffix)):
+            return False
+        middle = ref[len(prefix) : len(ref) - len(suffix)]
+        if not (middle.isascii() and middle.isdigit()) or middle.startswith("0"):
+            return False
+        return self.first_number <= int(middle) <= self.last_number
+
+
+class NumberingChange(models.Model):
+    """One change of a store's numbering settings: who, when, before and after."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("date"), default=timezone.now)
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+
+    class Meta:
+        verbose_name = _("numbering change")
+        verbose_name_plural = _("numbering changes")
+        indexes = [models.Index(fields=["store", "-changed_at"], name="numbering_change_store_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+def first_free_number(*, prefix: str, suffix: str, start: int, retired: list[RetiredFormat]) -> int:
+    """The first number from `start` whose reference no retired format has issued."""
+    number = start
+    while any(old.issued(f"{prefix}{number}{suffix}") for old in retired):
+        number += 1
+    return number

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from numbering import views
+
 app_name = "numbering"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.NumberingSettingsView.as_view(), name="settings"),
+    path("preview/", views.preview, name="preview"),
+]

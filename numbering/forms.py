@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from numbering.models import NumberSequence
+from numbering.services import numbering_too_low_error
+from numbering.validators import AFFIX_MAX_LENGTH, MAX_NUMBER, validate_affix
+
+
+class NumberingSettingsForm(forms.Form):
+    next_number = forms.IntegerField(
+        label=_("Next order number"),
+        min_value=1,
+        max_value=MAX_NUMBER,
+        help_text=_("It can only go up: it must be higher than every number already issued."),
+    )
+    prefix = forms.CharField(
+        label=_("Prefix"),
+        required=False,
+        strip=False,
+        max_length=AFFIX_MAX_LENGTH,
+        validators=[validate_affix],
+        help_text=_("Up to 20 letters, digits or - _ / . # before the number."),
+    )
+    suffix = forms.CharField(
+        label=_("Suffix"),
+        required=False,
+        strip=False,
+        max_length=AFFIX_MAX_LENGTH,
+        validators=[validate_affix],
+        help_text=_("Up to 20 letters, digits or - _ / . # after the number."),
+    )
+    # The next number the page showed: left as is, it means "keep the counter",
+    # even if orders placed meanwhile have moved it.
+    seen_next_number = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, sequence: NumberSequence, locked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sequence = sequence
+        if locked:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean_next_number(self) -> int:
+        value = self.cleaned_data["next_number"]
+        seen = self.data.get(self.add_prefix("seen_next_number"))
+        if str(value) != str(seen).strip() and value < self.sequence.next_number:
+            raise numbering_too_low_error(minimum=self.sequence.next_number)
+        return value
+
+    def next_number_to_save(self) -> int | None:
+        """None when the number was left as shown, so the service keeps the live counter."""
+        if self.cleaned_data["next_number"] == self.cleaned_data.get("seen_next_number"):
+            return None
+        return self.cleaned_data["next_number"]

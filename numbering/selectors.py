@@ -1,0 +1,46 @@
+from django.db.models import QuerySet
+
+from mycommerce.models import Store
+from numbering.models import NumberingChange, NumberSequence, RetiredFormat, first_free_number
+
+
+def numbering_settings_for_store(*, store: Store) -> NumberSequence:
+    """The store's numbering settings; defaults (unsaved) before its first order."""
+    sequence = NumberSequence.objects.filter(store=store).first()
+    return sequence or NumberSequence(store=store)
+
+
+def numbering_preview(
+    *,
+    store: Store,
+    next_number: int | None = None,
+    prefix: str | None = None,
+    suffix: str | None = None,
+) -> str:
+    """The reference the next order would get with these settings (the saved ones by default)."""
+    sequence = numbering_settings_for_store(store=store)
+    prefix = sequence.prefix if prefix is None else prefix
+    suffix = sequence.suffix if suffix is None else suffix
+    start = max(sequence.next_number, next_number or 0)
+    retired = list(RetiredFormat.objects.filter(store=store))
+    changes_format = (prefix, suffix) != (sequence.prefix, sequence.suffix)
+    if changes_format and sequence.format_first_number is not None:
+        # Saving would retire the current format: its references are taken too.
+        retired.append(
+            RetiredFormat(
+                prefix=sequence.prefix,
+                suffix=sequence.suffix,
+                first_number=sequence.format_first_number,
+                last_number=sequence.last_issued,
+            )
+        )
+    number = first_free_number(prefix=prefix, suffix=suffix, start=start, retired=retired)
+    return f"{prefix}{number}{suffix}"
+
+
+def numbering_change_list(*, store: Store, limit: int = 50) -> QuerySet[NumberingChange]:
+    return (
+        NumberingChange.objects.filter(store=store)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")[:limit]
+    )
