@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mycommerce.models import Store
 from mycommerce.plans import Plan
 
 
@@ -10,3 +11,34 @@ class StoreSwitchForm(forms.Form):
 
 class PlanForm(forms.Form):
     plan = forms.ChoiceField(label=_("Plan"), choices=Plan.choices)
+
+
+class StoreSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Store
+        fields = [
+            "name",
+            "legal_address",
+            "vat_number",
+            "currency",
+            "language",
+            "timezone",
+            "paper_size",
+        ]
+        widgets = {"legal_address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_currency(self):
+        from babel.numbers import list_currencies
+
+        currency = self.cleaned_data["currency"].strip().upper()
+        if currency not in list_currencies():
+            raise forms.ValidationError(_("Enter a currency code such as EUR, USD or CHF."))
+        return currency
+
+    def clean_timezone(self):
+        import zoneinfo
+
+        value = self.cleaned_data["timezone"].strip()
+        if value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(_("Enter a time zone such as Europe/Paris."))
+        return value

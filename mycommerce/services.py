@@ -29,6 +29,29 @@ def store_set_plan(*, membership: Membership, plan: str) -> Store:
     return store
 
 
+STORE_SETTINGS_FIELDS = (
+    "name",
+    "legal_address",
+    "vat_number",
+    "currency",
+    "language",
+    "timezone",
+    "paper_size",
+)
+
+
+def store_update_settings(*, membership: Membership, data: dict) -> Store:
+    """Change the store's identity and invoice settings (admins and owners)."""
+    ensure_member_can(membership, Permission.MANAGE_SETTINGS)
+    store = membership.store
+    for field in STORE_SETTINGS_FIELDS:
+        if field in data:
+            setattr(store, field, data[field])
+    store.full_clean()
+    store.save(update_fields=[f for f in STORE_SETTINGS_FIELDS if f in data])
+    return store
+
+
 def job_create(
     *,
     store: Store,

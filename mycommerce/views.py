@@ -7,13 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
 
-from mycommerce.forms import PlanForm, StoreSwitchForm
+from mycommerce.forms import PlanForm, StoreSettingsForm, StoreSwitchForm
 from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
 from mycommerce.models import Job
 from mycommerce.plans import PLAN_FEATURES, PLAN_ORDER, Feature
 from mycommerce.roles import Permission, member_can
 from mycommerce.selectors import job_get_for_store, job_is_downloadable
-from mycommerce.services import store_set_plan, store_switch
+from mycommerce.services import store_set_plan, store_switch, store_update_settings
 
 
 def home(request):
@@ -56,6 +56,23 @@ class PlanView(StoreMemberRequiredMixin, FormView):
             self.request, _("Your plan is now %(plan)s.") % {"plan": store.get_plan_display()}
         )
         return redirect("plan")
+
+
+class StoreSettingsView(StoreMemberRequiredMixin, FormView):
+    template_name = "mycommerce/store_settings.html"
+    form_class = StoreSettingsForm
+    required_permission = Permission.MANAGE_SETTINGS
+
+    def get_form_kwargs(self):
+        # A copy, so a refused form never alters the request's store.
+        from copy import copy
+
+        return {**super().get_form_kwargs(), "instance": copy(self.request.store)}
+
+    def form_valid(self, form):
+        store_update_settings(membership=self.request.membership, data=form.cleaned_data)
+        messages.success(self.request, _("The store settings were saved."))
+        return redirect("store_settings")
 
 
 def permission_denied(request, exception=None):
