@@ -6,7 +6,13 @@ from orders.editing.services import EDITABLE_FIELDS
 def order_post_data(order=None, *, lines=None, discounts=(), taxes=(), **fields) -> dict:
     """`lines`: list of dicts (line_id, sku, name, quantity, unit_price, DELETE)."""
     data = {}
+    existing = {"lines": 0, "discounts": 0, "taxes": 0}
     if order is not None:
+        existing = {
+            "lines": order.lines.count(),
+            "discounts": order.discounts.count(),
+            "taxes": order.taxes.count(),
+        }
         data.update({name: getattr(order, name) for name in EDITABLE_FIELDS})
         data.update(shipping_total=str(order.shipping_total), version=order.version)
         if lines is None:
@@ -33,7 +39,8 @@ def order_post_data(order=None, *, lines=None, discounts=(), taxes=(), **fields)
         data.update(shipping_total="0", source="phone")
     for prefix, rows in (("lines", lines or []), ("discounts", discounts), ("taxes", taxes)):
         data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        # As the page sends it: the rows it was rendered with come first.
+        data[f"{prefix}-INITIAL_FORMS"] = str(min(len(rows), existing[prefix]))
         data[f"{prefix}-MIN_NUM_FORMS"] = "0"
         data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
         for i, row in enumerate(rows):
