@@ -1,0 +1,74 @@
+"""HTML to PDF (WeasyPrint) and merging (pypdf).
+
+No Django import here on purpose: the worker processes of a large batch import only this
+module, so they start fast and never touch the database.
+"""
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+
+
+def pdf_from_html(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def pdf_file_from_html(html: str, path: str) -> str:
+    """Write the PDF next to its final name, then rename: a crash never leaves half a chunk."""
+    from weasyprint import HTML
+
+    partial = f"{path}.part"
+    HTML(string=html).write_pdf(partial)
+    os.replace(partial, path)
+    return path
+
+
+def pdf_merge_files(*, paths: Iterable[Path], target: Path) -> Path:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(str(path))
+    partial = target.with_name(target.name + ".part")
+    with open(partial, "wb") as handle:
+        writer.write(handle)
+    writer.close()
+    os.replace(partial, target)
+    return target
+
+
+def pdf_render_chunks(
+    *,
+    chunks: Iterator[tuple[Path, str, int]],
+    processes: int,
+    on_chunk_done: Callable[[int], None],
+) -> None:
+    """Render (path, html, size) chunks, in this process or in a pool of `processes`.
+
+    The HTML of a chunk is produced lazily by the iterator; at most two chunks per process
+    are waiting at any time, so memory stays bounded whatever the batch size.
+    """
+    if processes <= 1:
+        for path, html, size in chunks:
+            pdf_file_from_html(html, str(path))
+            on_chunk_done(size)
+        return
+    # "spawn": the workers never inherit the parent's database connections or threads.
+    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+        pending: dict[Future, int] = {}
+        for path, html, size in chunks:
+            pending[pool.submit(pdf_file_from_html, html, str(path))] = size
+            while len(pending) >= processes * 2:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    future.result()
+                    on_chunk_done(pending.pop(future))
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                future.result()
+                on_chunk_done(pending.pop(future))

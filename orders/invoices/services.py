@@ -1,0 +1,249 @@
+"""Invoices and packing slips: one order, or a batch as one PDF; large batches run as a job."""
+
+import logging
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from babel import Locale
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mycommerce.models import Job, Membership, Store, job_file_path
+from mycommerce.money import babel_locale
+from mycommerce.plans import Feature, ensure_store_has_feature
+from mycommerce.roles import Permission, ensure_member_can
+from mycommerce.services import job_complete, job_create, job_fail, job_set_progress, job_start
+from orders.invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
+from orders.invoices.selectors import invoice_orders_for_store, invoice_selection_ids
+from orders.models import Order, OrderEvent
+
+logger = logging.getLogger(__name__)
+
+# Up to this many orders the PDF is the answer itself; above, a background job makes it.
+DIRECT_LIMIT = 20
+# Orders per WeasyPrint document: memory stays bounded, pypdf merges the chunks.
+CHUNK_SIZE = 50
+MAX_BATCH = 10_000
+LEAN_TEMPLATE = "orders/invoices/documents.html"
+
+
+class Document(models.TextChoices):
+    INVOICES = "invoices", gettext_lazy("Invoices")
+    PACKING_SLIPS = "packing_slips", gettext_lazy("Packing slips")
+    BOTH = "both", gettext_lazy("Invoices and packing slips")
+
+
+FILE_PREFIX = {
+    Document.INVOICES: "invoices",
+    Document.PACKING_SLIPS: "packing-slips",
+    Document.BOTH: "invoices-and-packing-slips",
+}
+
+
+@dataclass
+class InvoiceBatch:
+    """What a batch request gave: the PDF itself (small batch) or the job making it."""
+
+    pdf: bytes | None = None
+    filename: str = ""
+    job: Job | None = None
+
+
+def _pages(*, orders: list[Order], document: str, territories) -> list[dict]:
+    kinds = {
+        Document.INVOICES: ("invoice",),
+        Document.PACKING_SLIPS: ("packing_slip",),
+        Document.BOTH: ("invoice", "packing_slip"),
+    }[document]
+    return [
+        {
+            "kind": kind,
+            "order": order,
+            "billing_country": territories.get(order.billing_country, order.billing_country),
+            "shipping_country": territories.get(order.shipping_country, order.shipping_country),
+        }
+        for order in orders
+        for kind in kinds
+    ]
+
+
+def invoice_html(
+    *, store: Store, orders: list[Order], document: str, template_name: str = LEAN_TEMPLATE
+) -> str:
+    """The HTML of a run of pages, in the store's language, time zone and paper size."""
+    with translation.override(store.language), timezone.override(store.timezone):
+        territories = Locale.parse(babel_locale(store.language)).territories
+        return render_to_string(
+            template_name,
+            {
+                "store": store,
+                "language": store.language,
+                "page_size": "letter" if store.paper_size == Store.PaperSize.LETTER else "A4",
+                "pages": _pages(orders=orders, document=document, territories=territories),
+            },
+        )
+
+
+def _ensure_may_print(membership: Membership) -> None:
+    ensure_member_can(membership, Permission.MANAGE_ORDERS)
+    ensure_store_has_feature(membership.store, Feature.ORDERS)
+
+
+def _record_printed(*, order_ids: list[int], user, document: str, job: Job | None = None) -> None:
+    details = {"document": str(document)}
+    if job is not None:
+        details["job"] = job.pk
+    with transaction.atomic():
+        OrderEvent.objects.bulk_create(
+            (
+                OrderEvent(
+                    order_id=pk, type=OrderEvent.Type.INVOICE_PRINTED, actor=user, details=details
+                )
+                for pk in order_ids
+            ),
+            batch_size=500,
+        )
+
+
+def invoice_pdf_for_order(*, membership: Membership, order: Order, document: str) -> bytes:
+    """One order's invoice or packing slip as a PDF."""
+    _ensure_may_print(membership)
+    pdf = pdf_from_html(invoice_html(store=membership.store, orders=[order], document=document))
+    _record_printed(order_ids=[order.pk], user=membership.user, document=document)
+    return pdf
+
+
+def invoice_filename(*, document: str, order: Order | None = None) -> str:
+    if order is not None:
+        prefix = "packing-slip" if document == Document.PACKING_SLIPS else "invoice"
+        return f"{prefix}-{slugify(order.reference) or order.pk}.pdf"
+    return f"{FILE_PREFIX[document]}-{date.today().isoformat()}.pdf"
+
+
+def invoice_batch_print(
+    *, membership: Membership, queryset: QuerySet[Order], document: str
+) -> InvoiceBatch:
+    """A batch of the selected orders as one PDF: answered at once when small, else a job."""
+    _ensure_may_print(membership)
+    store = membership.store
+    ids = invoice_selection_ids(queryset=queryset)
+    if not ids:
+        raise ValidationError(_("No order is selected: select at least one order to print."))
+    if len(ids) > MAX_BATCH:
+        raise ValidationError(
+            _("%(count)d orders are selected; print at most %(max)d at once (narrow the filters).")
+            % {"count": len(ids), "max": MAX_BATCH}
+        )
+    if len(ids) <= DIRECT_LIMIT:
+        orders = invoice_orders_for_store(store=store, ids=ids)
+        pdf = pdf_from_html(invoice_html(store=store, orders=orders, document=document))
+        _record_printed(order_ids=ids, user=membership.user, document=document)
+        return InvoiceBatch(pdf=pdf, filename=invoice_filename(document=document))
+    job = job_create(
+        store=store,
+        user=membership.user,
+        kind=Job.Kind.INVOICES,
+        params={"order_ids": ids, "document": str(document), "chunk_size": CHUNK_SIZE},
+        total=len(ids),
+    )
+    _enqueue(job)
+    return InvoiceBatch(job=job)
+
+
+def invoice_batch_resume(*, membership: Membership, job: Job) -> Job:
+    """Start an interrupted or failed batch again; the pages already rendered are kept."""
+    _ensure_may_print(membership)
+    if job.kind != Job.Kind.INVOICES or job.status == Job.Status.DONE:
+        raise ValidationError(_("This job is finished: there is nothing to resume."))
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.PENDING, error="", finished_at=None)
+    job.status = Job.Status.PENDING
+    _enqueue(job)
+    return job
+
+
+def _enqueue(job: Job) -> None:
+    from orders.invoices.tasks import invoice_batch_task
+
+    result = invoice_batch_task.enqueue(job_id=job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+
+
+def invoice_workdir(job: Job) -> Path:
+    """Where a job keeps its rendered chunks until the merged file is attached."""
+    return Path(settings.MEDIA_ROOT) / "work" / "invoices" / str(job.pk)
+
+
+def invoice_render_processes(chunks: int) -> int:
+    configured = getattr(settings, "INVOICE_RENDER_PROCESSES", None) or os.cpu_count() or 1
+    return max(1, min(configured, chunks))
+
+
+def invoice_batch_run(*, job: Job, processes: int | None = None) -> Job:
+    """Render a batch job chunk by chunk and attach the merged PDF.
+
+    Chunks already on disk (a previous, interrupted run) are skipped, and job_complete
+    replaces any previous file, so a resumed job ends with exactly one file.
+    """
+    if job.status == Job.Status.DONE:
+        return job
+    store = job.store
+    ids = [int(pk) for pk in job.params.get("order_ids", [])]
+    document = job.params.get("document", Document.INVOICES)
+    # Part of the job, so a resumed run cuts the same chunks as the interrupted one.
+    chunk_size = int(job.params.get("chunk_size") or CHUNK_SIZE)
+    workdir = invoice_workdir(job)
+    workdir.mkdir(parents=True, exist_ok=True)
+    chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+    paths = [workdir / f"chunk-{number:05d}.pdf" for number in range(len(chunks))]
+    todo = [(path, chunk) for path, chunk in zip(paths, chunks) if not path.exists()]
+    done = len(ids) - sum(len(chunk) for _, chunk in todo)
+
+    job_start(job=job)
+    job_set_progress(job=job, done=done)
+
+    def htmls():
+        for path, chunk in todo:
+            orders = invoice_orders_for_store(store=store, ids=chunk)
+            yield path, invoice_html(store=store, orders=orders, document=document), len(chunk)
+
+    def advance(size: int) -> None:
+        nonlocal done
+        done += size
+        job_set_progress(job=job, done=done)
+
+    with translation.override(store.language):
+        try:
+            pdf_render_chunks(
+                chunks=htmls(),
+                processes=processes or invoice_render_processes(len(todo)),
+                on_chunk_done=advance,
+            )
+            merged = pdf_merge_files(paths=paths, target=workdir / "batch.pdf")
+            filename = invoice_filename(document=document)
+            # A run that died after saving the file but before recording it left it behind.
+            job.file.storage.delete(job_file_path(job, filename))
+            with open(merged, "rb") as handle:
+                job_complete(job=job, filename=filename, content=File(handle))
+        except Exception:
+            logger.exception("Invoice batch job %s failed", job.pk)
+            job_fail(
+                job=job,
+                error=_(
+                    "The PDF could not be made. Resume the job: the pages already made are kept."
+                ),
+            )
+            return job
+    shutil.rmtree(workdir, ignore_errors=True)
+    _record_printed(order_ids=ids, user=job.created_by, document=document, job=job)
+    return job

@@ -1,0 +1,110 @@
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_POST
+
+from mycommerce.mixins import store_member_required
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission
+from mycommerce.selectors import job_get_for_store
+from orders.invoices.forms import DocumentForm
+from orders.invoices.services import (
+    Document,
+    invoice_batch_print,
+    invoice_batch_resume,
+    invoice_filename,
+    invoice_pdf_for_order,
+)
+from orders.selectors import order_get_for_store, order_selection_for_store
+
+may_print = store_member_required(permission=Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
+
+LIST_PARAMETERS = (
+    "q",
+    "payment_status",
+    "fulfillment_status",
+    "date_from",
+    "date_to",
+    "total_min",
+    "total_max",
+    "sort",
+)
+
+
+def _pdf_response(pdf: bytes, filename: str, *, as_attachment: bool) -> FileResponse:
+    return FileResponse(
+        io.BytesIO(pdf),
+        as_attachment=as_attachment,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+def _single(request, pk: int, document: str) -> FileResponse:
+    order = order_get_for_store(store=request.store, pk=pk)
+    pdf = invoice_pdf_for_order(membership=request.membership, order=order, document=document)
+    filename = invoice_filename(document=document, order=order)
+    return _pdf_response(pdf, filename, as_attachment=False)
+
+
+@require_GET
+@may_print
+def invoice(request, pk: int):
+    return _single(request, pk, Document.INVOICES)
+
+
+@require_GET
+@may_print
+def packing_slip(request, pk: int):
+    return _single(request, pk, Document.PACKING_SLIPS)
+
+
+def _back_to_list(request):
+    """Back to the list the selection came from, with its filters."""
+    query = {key: request.POST[key] for key in LIST_PARAMETERS if request.POST.get(key)}
+    url = reverse("orders:list")
+    return redirect(f"{url}?{urlencode(query)}" if query else url)
+
+
+@require_POST
+@may_print
+def invoice_batch(request):
+    form = DocumentForm(request.POST)
+    queryset, problems = order_selection_for_store(store=request.store, data=request.POST)
+    if not form.is_valid():
+        problems += [error for errors in form.errors.values() for error in errors]
+    if problems:
+        # Nothing is printed from a selection that is not exactly what the user sees.
+        for problem in problems:
+            messages.error(request, problem)
+        return _back_to_list(request)
+    try:
+        batch = invoice_batch_print(
+            membership=request.membership,
+            queryset=queryset,
+            document=form.cleaned_data["document"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return _back_to_list(request)
+    if batch.job is not None:
+        return redirect("job_detail", pk=batch.job.pk)
+    return _pdf_response(batch.pdf, batch.filename, as_attachment=True)
+
+
+@require_POST
+@may_print
+def invoice_batch_resume_view(request, pk: int):
+    job = job_get_for_store(store=request.store, job_id=pk)
+    try:
+        invoice_batch_resume(membership=request.membership, job=job)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("job_detail", pk=job.pk)
