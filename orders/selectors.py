@@ -1,10 +1,15 @@
 """Reads of orders. Everything starts from the one scoped queryset: the orders of a store."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from mycommerce.models import Store
-from orders.models import Order
+from orders.models import Order, OrderEvent, OrderNote, Refund
+from orders.statuses import FulfillmentStatus, PaymentStatus
 
 
 def order_queryset_for_store(*, store: Store) -> QuerySet[Order]:
@@ -29,8 +34,6 @@ def order_selection_for_store(*, store: Store, data) -> tuple[QuerySet[Order], l
     a deterministic order (the list's sort, then the primary key).
     Returns (queryset, problems) where problems are translated messages.
     """
-    from django.utils.translation import gettext as _
-
     from orders.filters import OrderFilterSet
 
     base = order_queryset_for_store(store=store)
@@ -56,3 +59,124 @@ def order_selection_for_store(*, store: Store, data) -> tuple[QuerySet[Order], l
             % {"count": len(ids - found)}
         )
     return queryset, problems
+
+
+PAGE_SIZES = (25, 50, 100)
+STATUS_FILTERS = ("payment_status", "fulfillment_status")
+
+
+@dataclass
+class OrderFacets:
+    """How many orders of the current filters are in each status.
+
+    Each kind of facet ignores its own status filter (so "Paid (12)" still shows while
+    looking at unpaid orders) but honours every other filter.
+    """
+
+    payment: dict[str, int]
+    fulfillment: dict[str, int]
+    total: int
+
+
+def order_facets(*, store: Store, data, filterset) -> OrderFacets:
+    """One GROUP BY over the (payment, fulfillment) pairs gives both facets and the total."""
+    from orders.filters import OrderFilterSet
+
+    without_statuses = data.copy()
+    for name in STATUS_FILTERS:
+        without_statuses.pop(name, None)
+    base = OrderFilterSet(without_statuses, queryset=order_queryset_for_store(store=store))
+    queryset = base.qs if base.is_valid() else base.queryset
+    pairs = (
+        queryset.order_by()
+        .values_list("payment_status", "fulfillment_status")
+        .annotate(count=Count("pk"))
+    )
+    chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
+    wanted_payment = set(chosen.get("payment_status") or PaymentStatus.values)
+    wanted_fulfillment = set(chosen.get("fulfillment_status") or FulfillmentStatus.values)
+    payment = dict.fromkeys(PaymentStatus.values, 0)
+    fulfillment = dict.fromkeys(FulfillmentStatus.values, 0)
+    total = 0
+    for payment_status, fulfillment_status, count in pairs:
+        if fulfillment_status in wanted_fulfillment:
+            payment[payment_status] = payment.get(payment_status, 0) + count
+        if payment_status in wanted_payment:
+            fulfillment[fulfillment_status] = fulfillment.get(fulfillment_status, 0) + count
+        if payment_status in wanted_payment and fulfillment_status in wanted_fulfillment:
+            total += count
+    return OrderFacets(payment=payment, fulfillment=fulfillment, total=total)
+
+
+@dataclass
+class OrderListPage:
+    filterset: object  # as typed, with its errors
+    applied: object  # the valid part of it, which the page shows
+    page: Page
+    facets: OrderFacets
+    per_page: int
+    problems: list[str]
+
+
+def order_list_page(*, store: Store, data) -> OrderListPage:
+    """The list's page of orders for the GET parameters `data`, in a constant number of
+    queries: the facets (which also give the count: no separate COUNT) and the rows."""
+    from orders.filters import OrderFilterSet
+
+    problems: list[str] = []
+    shown = OrderFilterSet(data, queryset=order_queryset_for_store(store=store))
+    filterset = shown
+    if not shown.is_valid():
+        problems.append(_("Some filters are not valid (see below); they were not applied."))
+        # The valid filters still apply; the invalid ones are reported at their field.
+        data = data.copy()
+        for name in shown.errors:
+            data.pop(name, None)
+        filterset = OrderFilterSet(data, queryset=shown.queryset)
+    queryset = (
+        filterset.qs if filterset.is_valid() else shown.queryset.order_by("-created_at", "-pk")
+    )
+    facets = order_facets(store=store, data=data, filterset=filterset)
+
+    raw_per_page = data.get("per_page") or ""
+    per_page = int(raw_per_page) if raw_per_page.isdigit() else PAGE_SIZES[0]
+    if per_page not in PAGE_SIZES:
+        if raw_per_page:
+            problems.append(_("Choose 25, 50 or 100 orders per page."))
+        per_page = PAGE_SIZES[0]
+    paginator = Paginator(queryset, per_page)
+    # The facets already counted the matching orders: no second COUNT over the table.
+    paginator.count = facets.total
+    raw_page = data.get("page") or "1"
+    try:
+        page = paginator.page(raw_page)
+    except PageNotAnInteger:
+        problems.append(_("“%(page)s” is not a page number.") % {"page": raw_page[:20]})
+        page = paginator.page(1)
+    except EmptyPage:
+        problems.append(
+            _("Page %(page)s does not exist; here is page %(last)s.")
+            % {"page": raw_page[:20], "last": paginator.num_pages}
+        )
+        page = paginator.page(paginator.num_pages)
+    return OrderListPage(
+        filterset=shown,
+        applied=filterset,
+        page=page,
+        facets=facets,
+        per_page=per_page,
+        problems=problems,
+    )
+
+
+def order_detail_for_store(*, store: Store, pk: int) -> Order:
+    """One order with everything its page shows, in a fixed number of queries."""
+    queryset = order_queryset_for_store(store=store).prefetch_related(
+        "lines",
+        "discounts",
+        "taxes",
+        Prefetch("refunds", queryset=Refund.objects.select_related("created_by")),
+        Prefetch("notes", queryset=OrderNote.objects.select_related("author")),
+        Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
+    )
+    return get_object_or_404(queryset, pk=pk)

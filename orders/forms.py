@@ -1,0 +1,154 @@
+"""Forms of the order pages. The status forms offer only the moves the transitions table allows."""
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order
+from orders.statuses import (
+    FulfillmentStatus,
+    PaymentStatus,
+    fulfillment_next_statuses,
+    payment_next_statuses,
+)
+
+
+class _OrderForm(forms.Form):
+    """A form about one order; it carries the version it was shown with."""
+
+    form_name = ""
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, order: Order, **kwargs):
+        kwargs.setdefault("prefix", self.form_name)
+        kwargs.setdefault("initial", {"version": order.version})
+        super().__init__(*args, **kwargs)
+        self.order = order
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        version = cleaned.get("version")
+        if version is not None and version != self.order.version:
+            raise forms.ValidationError(
+                _(
+                    "Someone else changed this order since you opened it. Nothing was "
+                    "changed: check its current state below and try again."
+                ),
+                code="stale",
+            )
+        return cleaned
+
+
+class PaymentStatusForm(_OrderForm):
+    form_name = "payment"
+    status = forms.ChoiceField(label=_("New payment status"))
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        allowed = payment_next_statuses(current=order.payment_status)
+        self.fields["status"].choices = [(value, PaymentStatus(value).label) for value in allowed]
+
+
+class FulfillmentStatusForm(_OrderForm):
+    form_name = "fulfillment"
+    status = forms.ChoiceField(label=_("New fulfillment status"))
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=60,
+        required=False,
+        help_text=_("For Shipped and Delivered."),
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        allowed = fulfillment_next_statuses(
+            current=order.fulfillment_status, payment_status=order.payment_status
+        )
+        self.fields["status"].choices = [
+            (value, FulfillmentStatus(value).label) for value in allowed
+        ]
+        self.fields["carrier"].initial = order.carrier
+        self.fields["tracking_number"].initial = order.tracking_number
+
+
+class RefundForm(_OrderForm):
+    form_name = "refund"
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["amount"].initial = order.refundable_amount
+        self.fields["amount"].help_text = _(
+            "This records the refund only: send the money back through your payment provider."
+        )
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount > self.order.refundable_amount:
+            raise forms.ValidationError(
+                _("At most %(max)s can still be refunded."),
+                params={"max": f"{self.order.refundable_amount:.2f} {self.order.currency}"},
+                code="too_much",
+            )
+        return amount
+
+
+class NoteForm(_OrderForm):
+    form_name = "note"
+    text = forms.CharField(label=_("Staff note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, order: Order, **kwargs):
+        super().__init__(*args, order=order, **kwargs)
+        self.fields["version"].required = False
+
+
+DETAIL_FORMS = {
+    form.form_name: form
+    for form in (PaymentStatusForm, FulfillmentStatusForm, RefundForm, NoteForm)
+}
+
+
+class BulkActionForm(forms.Form):
+    """The list's bulk action: a whitelisted name and its parameters (the selection is
+    read by order_selection_for_store)."""
+
+    action = forms.CharField()
+    new_payment_status = forms.ChoiceField(
+        label=_("New payment status"), choices=PaymentStatus.choices, required=False
+    )
+    new_fulfillment_status = forms.ChoiceField(
+        label=_("New fulfillment status"), choices=FulfillmentStatus.choices, required=False
+    )
+    carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False)
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+
+    def __init__(self, *args, actions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = actions
+
+    def clean_action(self):
+        name = self.cleaned_data["action"]
+        if name not in self.actions:
+            raise forms.ValidationError(
+                _("“%(action)s” is not an action of this list."),
+                params={"action": name[:60]},
+                code="unknown_action",
+            )
+        return self.actions[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        action = cleaned.get("action")
+        if action is not None:
+            for name in action.required_fields:
+                if not cleaned.get(name):
+                    self.add_error(name, _("Choose a status for the selected orders."))
+        return cleaned

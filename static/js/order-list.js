@@ -1,0 +1,42 @@
+// Order list: "select page", "select all matching" and a live count of the selection.
+(function () {
+  "use strict";
+  var form = document.getElementById("selection-form");
+  if (!form) return;
+  var pageBox = document.getElementById("select-page");
+  var allBox = document.getElementById("select-all-matching");
+  var counter = document.getElementById("selected-count");
+  var rows = Array.prototype.slice.call(form.querySelectorAll("input.row-select"));
+
+  function refresh() {
+    var checked = rows.filter(function (box) { return box.checked; }).length;
+    if (pageBox) {
+      pageBox.checked = rows.length > 0 && checked === rows.length;
+      pageBox.indeterminate = checked > 0 && checked < rows.length;
+    }
+    if (counter) {
+      counter.textContent = allBox && allBox.checked ? "" : (checked ? form.dataset.selectedLabel.replace("%s", checked) : "");
+    }
+  }
+
+  if (pageBox) {
+    pageBox.addEventListener("change", function () {
+      rows.forEach(function (box) { box.checked = pageBox.checked; });
+      if (!pageBox.checked && allBox) allBox.checked = false;
+      refresh();
+    });
+  }
+  if (allBox) {
+    allBox.addEventListener("change", function () {
+      if (allBox.checked) rows.forEach(function (box) { box.checked = true; });
+      refresh();
+    });
+  }
+  rows.forEach(function (box) {
+    box.addEventListener("change", function () {
+      if (!box.checked && allBox) allBox.checked = false;
+      refresh();
+    });
+  });
+  refresh();
+})();
