@@ -1,3 +1,9 @@
+from django.urls import path
+
+from exports import views
+
 app_name = "exports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("orders/", views.OrderExportView.as_view(), name="orders"),
+]

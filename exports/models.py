@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mycommerce.models import Store
+
+
+class Separator(models.TextChoices):
+    COMMA = "comma", _("Comma ( , )")
+    SEMICOLON = "semicolon", _("Semicolon ( ; )")
+    TAB = "tab", _("Tab")
+
+
+SEPARATOR_CHARACTERS = {Separator.COMMA: ",", Separator.SEMICOLON: ";", Separator.TAB: "\t"}
+
+
+class Layout(models.TextChoices):
+    LINES = "lines", _("One row per order line (order fields repeated)")
+    ORDERS = "orders", _("One row per order (lines summarised)")
+
+
+class DecimalMark(models.TextChoices):
+    POINT = "point", _("Point (12.50)")
+    COMMA = "comma", _("Comma (12,50)")
+
+
+class ExportSettings(models.Model):
+    """The last export settings a user chose in a store, offered again next time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_settings"
+    )
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="export_settings")
+    separator = models.CharField(_("separator"), max_length=10, choices=Separator.choices)
+    columns = models.JSONField(_("columns"), default=list)
+    layout = models.CharField(_("layout"), max_length=10, choices=Layout.choices)
+    bom = models.BooleanField(_("byte-order mark"), default=True)
+    decimal = models.CharField(_("decimal mark"), max_length=10, choices=DecimalMark.choices)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("export settings")
+        verbose_name_plural = _("export settings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "store"], name="exportsettings_user_store_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.store}"

@@ -1,0 +1,294 @@
+"""Writes of the CSV export: remember the settings, stream the file, or hand it to a job."""
+
+import csv
+import io
+import logging
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from exports.columns import Column, Kind, columns_for_keys
+from exports.models import SEPARATOR_CHARACTERS, DecimalMark, ExportSettings, Layout
+from exports.selectors import (
+    export_row_batches,
+    export_selection,
+    export_selection_count,
+)
+from mycommerce.models import Job, Membership, Store
+from mycommerce.plans import Feature, ensure_store_has_feature
+from mycommerce.roles import Permission, ensure_member_can
+from mycommerce.services import job_complete, job_create, job_fail, job_set_progress, job_start
+from orders.models import Order
+from orders.statuses import FulfillmentStatus, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+# Above this many orders the export runs as a background job (override in settings/tests).
+DEFAULT_BACKGROUND_THRESHOLD = 10_000
+BATCH_SIZE = 5000
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+LIST_SEPARATOR = " | "
+
+
+def background_threshold() -> int:
+    return getattr(settings, "EXPORTS_BACKGROUND_THRESHOLD", DEFAULT_BACKGROUND_THRESHOLD)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    separator: str
+    columns: list[str]
+    layout: str
+    bom: bool
+    decimal: str
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ExportOptions":
+        return cls(
+            separator=data["separator"],
+            columns=list(data["columns"]),
+            layout=data["layout"],
+            bom=bool(data["bom"]),
+            decimal=data["decimal"],
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "separator": self.separator,
+            "columns": self.columns,
+            "layout": self.layout,
+            "bom": self.bom,
+            "decimal": self.decimal,
+        }
+
+
+@dataclass
+class ExportOutcome:
+    """Either a file to stream now (`chunks`) or a background `job` to follow."""
+
+    filename: str
+    count: int
+    problems: list[str] = field(default_factory=list)
+    chunks: Iterator[bytes] | None = None
+    job: Job | None = None
+
+
+def neutralise(value: str) -> str:
+    """Prefix text a spreadsheet would run as a formula, so it shows as typed."""
+    if value and value[0] in FORMULA_TRIGGERS:
+        return "'" + value
+    return value
+
+
+def _money_formatter(decimal: str) -> Callable:
+    # Values arrive as Decimal (PostgreSQL) or as int/float holding 2 decimals (SQLite);
+    # both print exactly with 2 places.
+    if decimal == DecimalMark.COMMA:
+        return lambda value: format(value, ".2f").replace(".", ",")
+    return lambda value: format(value, ".2f")
+
+
+def _datetime_formatter(tz_name: str) -> Callable:
+    tz = ZoneInfo(tz_name)
+
+    def format_datetime(value) -> str:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(tz).isoformat(timespec="seconds")
+
+    return format_datetime
+
+
+def _labels(choices) -> Callable:
+    labels = {value: str(label) for value, label in choices}
+    return lambda value: labels.get(value, value)
+
+
+def _same(value):
+    return value
+
+
+def _cell_formatters(columns: list[Column], *, store: Store, decimal: str) -> list[Callable]:
+    """One function per column turning a raw database value into its cell, decided once."""
+    by_kind = {
+        Kind.TEXT: neutralise,
+        Kind.NUMBER: _same,
+        Kind.MONEY: _money_formatter(decimal),
+        Kind.DATETIME: _datetime_formatter(store.timezone),
+        Kind.PAYMENT_STATUS: _labels(PaymentStatus.choices),
+        Kind.FULFILLMENT_STATUS: _labels(FulfillmentStatus.choices),
+        Kind.SOURCE: _labels(Order.Source.choices),
+    }
+    return [by_kind[column.kind] for column in columns]
+
+
+def _line_summarisers(columns: list[Column], *, decimal: str) -> list[Callable]:
+    """Layout `orders`: each line column summarised over the order's lines."""
+    money = _money_formatter(decimal)
+    summarise = {
+        "sku": lambda values: neutralise(LIST_SEPARATOR.join(values)),
+        "name": lambda values: neutralise(LIST_SEPARATOR.join(values)),
+        "quantity": sum,
+        "unit_price": lambda values: LIST_SEPARATOR.join(money(v) for v in values),
+        "line_total": lambda values: money(sum(values)),
+    }
+    return [summarise[column.field] for column in columns]
+
+
+def export_csv_chunks(
+    *,
+    store: Store,
+    queryset,
+    options: ExportOptions,
+    language: str,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[bytes]:
+    """The CSV file as UTF-8 chunks, one per batch of orders: memory stays flat."""
+    columns = columns_for_keys(options.columns)
+    order_columns = [c for c in columns if not c.per_line]
+    line_columns = [c for c in columns if c.per_line]
+    with translation.override(language):
+        headers = [str(column.header) for column in order_columns + line_columns]
+        order_cells = _cell_formatters(order_columns, store=store, decimal=options.decimal)
+        line_cells = _cell_formatters(line_columns, store=store, decimal=options.decimal)
+    summarisers = _line_summarisers(line_columns, decimal=options.decimal)
+    empty_line = [""] * len(line_columns)
+
+    buffer = io.StringIO()
+    writer = csv.writer(
+        buffer, delimiter=SEPARATOR_CHARACTERS[options.separator], lineterminator="\r\n"
+    )
+    if options.bom:
+        buffer.write("\ufeff")
+    writer.writerow(headers)
+    done = 0
+    for order_rows, line_rows in export_row_batches(
+        queryset=queryset,
+        order_fields=[c.field for c in order_columns],
+        line_fields=[c.field for c in line_columns],
+        batch_size=batch_size,
+    ):
+        lines_by_order: dict[int, list[tuple]] = {}
+        for line in line_rows:
+            lines_by_order.setdefault(line[0], []).append(line[1:])
+        rows = []
+        append = rows.append
+        for order in order_rows:
+            cells = [fmt(value) for fmt, value in zip(order_cells, order[1:])]
+            lines = lines_by_order.get(order[0])
+            if not line_columns:
+                append(cells)
+            elif options.layout == Layout.ORDERS:
+                per_column = list(zip(*lines)) if lines else [()] * len(line_columns)
+                append(cells + [fmt(values) for fmt, values in zip(summarisers, per_column)])
+            elif not lines:
+                append(cells + empty_line)
+            else:
+                for line in lines:
+                    append(cells + [fmt(value) for fmt, value in zip(line_cells, line)])
+        writer.writerows(rows)
+        done += len(order_rows)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
+        if on_progress is not None:
+            on_progress(done)
+    if buffer.tell():
+        yield buffer.getvalue().encode()
+
+
+def export_settings_remember(
+    *, user: AbstractBaseUser, store: Store, options: ExportOptions
+) -> ExportSettings:
+    remembered, _created = ExportSettings.objects.update_or_create(
+        user=user,
+        store=store,
+        defaults={**options.as_dict(), "updated_at": timezone.now()},
+    )
+    return remembered
+
+
+def export_filename(*, store: Store) -> str:
+    now = timezone.localtime(timezone.now(), ZoneInfo(store.timezone))
+    return f"orders-{now:%Y%m%d-%H%M%S}.csv"
+
+
+def order_export(
+    *,
+    membership: Membership,
+    selection: dict[str, list[str]],
+    options: ExportOptions,
+    language: str,
+) -> ExportOutcome:
+    """Export the chosen orders: a stream for a normal size, a background job above the
+    threshold. The settings are remembered for this user and store either way."""
+    from exports.tasks import export_orders_task
+
+    store = membership.store
+    ensure_store_has_feature(store, Feature.ORDERS)
+    ensure_member_can(membership, Permission.MANAGE_ORDERS)
+    export_settings_remember(user=membership.user, store=store, options=options)
+
+    chosen = export_selection(store=store, selection=selection)
+    threshold = background_threshold()
+    count = export_selection_count(selection=chosen, limit=threshold)
+    filename = export_filename(store=store)
+    if count > threshold:
+        job = job_create(
+            store=store,
+            user=membership.user,
+            kind=Job.Kind.EXPORT,
+            params={
+                "selection": selection,
+                "options": options.as_dict(),
+                "language": language,
+                "filename": filename,
+                "problems": chosen.problems,
+            },
+            total=export_selection_count(selection=chosen),
+        )
+        result = export_orders_task.enqueue(job_id=job.pk)
+        Job.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
+        return ExportOutcome(filename=filename, count=job.progress_total, job=job)
+    chunks = export_csv_chunks(
+        store=store, queryset=chosen.queryset, options=options, language=language
+    )
+    return ExportOutcome(filename=filename, count=count, problems=chosen.problems, chunks=chunks)
+
+
+def export_job_run(*, job: Job) -> Job:
+    """The background half of a large export: write the file with progress, attach it to the job."""
+    store = job.store
+    params = job.params
+    job_start(job=job)
+    try:
+        chosen = export_selection(store=store, selection=params["selection"])
+        chunks = export_csv_chunks(
+            store=store,
+            queryset=chosen.queryset,
+            options=ExportOptions.from_dict(params["options"]),
+            language=params["language"],
+            on_progress=lambda done: job_set_progress(job=job, done=done),
+        )
+        with tempfile.TemporaryFile() as spool:
+            for chunk in chunks:
+                spool.write(chunk)
+            spool.seek(0)
+            return job_complete(job=job, filename=params["filename"], content=File(spool))
+    except Exception:
+        logger.exception("Export job %s failed", job.pk)
+        with translation.override(params.get("language")):
+            job_fail(job=job, error=_("The export failed. Please try again."))
+        return job

@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+from django.views import View
+
+from exports.forms import OrderExportForm
+from exports.selectors import (
+    export_selection,
+    export_selection_count,
+    export_selection_data,
+    export_settings_initial,
+)
+from exports.services import ExportOptions, background_threshold, order_export
+from mycommerce.mixins import StoreMemberRequiredMixin
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission
+
+# Fields a scripted client may leave out: the remembered (or store default) value applies.
+OPTIONAL_FIELDS = ("separator", "layout", "decimal")
+
+
+class OrderExportView(StoreMemberRequiredMixin, View):
+    """GET: the export form for the list's filters or selection. POST with the export's
+    fields: the file (or a background job); POST from the list without them: the form."""
+
+    required_permission = Permission.MANAGE_ORDERS
+    required_feature = Feature.ORDERS
+    template_name = "exports/order_export.html"
+
+    def get(self, request):
+        return self.show_form(request, request.GET, OrderExportForm(initial=self.initial()))
+
+    def post(self, request):
+        if "separator" not in request.POST and "columns" not in request.POST:
+            return self.show_form(request, request.POST, OrderExportForm(initial=self.initial()))
+        data = request.POST.copy()
+        initial = self.initial()
+        for name in OPTIONAL_FIELDS:
+            if name not in data:
+                data[name] = initial[name]
+        form = OrderExportForm(data)
+        if not form.is_valid():
+            return self.show_form(request, request.POST, form)
+        outcome = order_export(
+            membership=request.membership,
+            selection=export_selection_data(request.POST),
+            options=ExportOptions.from_dict(form.cleaned_data),
+            language=get_language(),
+        )
+        for problem in outcome.problems:
+            messages.warning(request, problem)
+        if outcome.job is not None:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d order is being exported in the background.",
+                    "%(count)d orders are being exported in the background.",
+                    outcome.count,
+                )
+                % {"count": outcome.count},
+            )
+            return redirect("job_detail", pk=outcome.job.pk)
+        if outcome.count == 0:
+            messages.warning(
+                request, _("No order matches: the file contains the column headers only.")
+            )
+        response = StreamingHttpResponse(outcome.chunks, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{outcome.filename}"'
+        response["X-Export-Count"] = str(outcome.count)
+        return response
+
+    def initial(self) -> dict:
+        return export_settings_initial(user=self.request.user, store=self.request.store)
+
+    def show_form(self, request, source, form):
+        selection_data = export_selection_data(source)
+        chosen = export_selection(store=request.store, selection=selection_data)
+        hidden = [(key, value) for key, values in selection_data.items() for value in values]
+        context = {
+            "form": form,
+            "hidden_selection": hidden,
+            "is_selection": chosen.is_selection,
+            "has_filters": bool(selection_data),
+            "problems": chosen.problems,
+            "count": export_selection_count(selection=chosen),
+            "threshold": background_threshold(),
+        }
+        return render(request, self.template_name, context)
