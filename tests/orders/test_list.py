@@ -187,9 +187,7 @@ def test_other_store_orders_never_show(staff_client, orders, other_store):
     assert refs(response) == []
 
 
-def test_queries_do_not_grow_with_page_size(
-    staff_client, store, django_assert_max_num_queries
-):
+def test_queries_do_not_grow_with_page_size(staff_client, store, django_assert_max_num_queries):
     for _ in range(120):
         Order.objects.create(store=store, number=_ + 1, reference=f"R{_}", customer_name="x")
     for per_page in (25, 100):
