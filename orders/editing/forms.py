@@ -108,6 +108,13 @@ class CompactRowForm(forms.Form):
             else:
                 widget.attrs["class"] = "form-control form-control-sm"
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+
 
 class LineForm(CompactRowForm):
     line_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -128,7 +135,10 @@ class LineForm(CompactRowForm):
 
 class DiscountForm(CompactRowForm):
     label = forms.CharField(label=_("Label"), max_length=120)
-    kind = forms.ChoiceField(label=_("Kind"), choices=OrderDiscount.Kind.choices)
+    # An initial kind keeps a row added and left blank from counting as filled in.
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=OrderDiscount.Kind.choices, initial=OrderDiscount.Kind.FIXED
+    )
     value = forms.DecimalField(
         label=_("Value"),
         max_digits=14,
@@ -147,7 +157,9 @@ class DiscountForm(CompactRowForm):
 
 class TaxForm(CompactRowForm):
     name = forms.CharField(label=_("Name"), max_length=120)
-    kind = forms.ChoiceField(label=_("Kind"), choices=OrderTax.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=OrderTax.Kind.choices, initial=OrderTax.Kind.RATE
+    )
     value = forms.DecimalField(
         label=_("Value"),
         max_digits=14,
@@ -221,6 +233,13 @@ class OrderFormBundle:
             )
             return False
         return True
+
+    @property
+    def has_errors(self) -> bool:
+        return self.form.is_bound and any(
+            part.errors if part is self.form else (part.total_error_count() > 0)
+            for part in self.parts
+        )
 
     def add_error(self, error: ValidationError | str) -> None:
         self.form.add_error(None, error)

@@ -306,3 +306,18 @@ def test_the_edit_page_costs_a_bounded_number_of_queries(
     )
     with django_assert_max_num_queries(15):
         assert staff_client.get(f"/orders/{order.pk}/edit/").status_code == 200
+
+
+def test_a_blank_row_added_and_left_empty_is_ignored(staff_client, order):
+    # As the page adds a row: quantity pre-filled with 1, the rest blank.
+    data = order_post_data(
+        order,
+        lines=line_rows(order) + [{"sku": "", "name": "", "quantity": "1", "unit_price": ""}],
+        discounts=[{"label": "", "kind": "fixed", "value": ""}],
+        taxes=[{"name": "", "kind": "rate", "value": ""}],
+        customer_name="Renamed",
+    )
+    assert staff_client.post(f"/orders/{order.pk}/edit/", data).status_code == 302
+    order.refresh_from_db()
+    assert order.customer_name == "Renamed" and order.lines.count() == 1
+    assert not order.discounts.exists() and not order.taxes.exists()
