@@ -60,6 +60,7 @@ def assert_every_order_has_its_own_number():
     assert references == {f"MB-{n}-26" for n in range(1, ORDERS + 1)}
 
 
+@pytest.mark.postgres
 def test_concurrent_orders_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip(

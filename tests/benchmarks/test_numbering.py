@@ -1,0 +1,113 @@
+"""Allocations per second with 1 and with 8 concurrent writers on PostgreSQL.
+
+Each allocation is one transaction taking one number (`numbering_allocate`), all in
+the same store: the writers queue on the store's counter row. Prints the 8-writer
+throughput as a ratio of the 1-writer baseline, and the peak memory.
+
+BENCH_ALLOCATIONS scales it (default 2,000 allocations per run). When the suite does
+not run on PostgreSQL, this file re-runs itself on BENCH_POSTGRES_URL (default
+postgres://postgres@127.0.0.1:5432/postgres) and is skipped if that is unreachable.
+"""
+
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from numbering.services import numbering_allocate
+from tests.factories import StoreFactory
+
+ALLOCATIONS = int(os.environ.get("BENCH_ALLOCATIONS", "2000"))
+WRITERS = 8
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL",
+    os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+)
+
+
+def run_writers(store_id: int, writers: int) -> float:
+    """Allocations per second of `writers` threads sharing ALLOCATIONS allocations."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(writers + 1)
+
+    def writer(count: int) -> None:
+        try:
+            store = StoreFactory._meta.model.objects.get(pk=store_id)
+            start.wait()
+            for _ in range(count):
+                with transaction.atomic():
+                    numbering_allocate(store=store)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    shares = [ALLOCATIONS // writers + (i < ALLOCATIONS % writers) for i in range(writers)]
+    threads = [threading.Thread(target=writer, args=(n,)) for n in shares]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    assert errors == []
+    return ALLOCATIONS / elapsed
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def postgres_reachable() -> str | None:
+    """None if PostgreSQL answers at POSTGRES_URL, else the reason."""
+    import psycopg
+
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except psycopg.Error as error:
+        return str(error).strip() or error.__class__.__name__
+    return None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_allocations_per_second_with_1_and_8_writers():
+    if connection.vendor != "postgresql":
+        reason = postgres_reachable()
+        if reason:
+            message = f"numbering benchmark skipped: PostgreSQL unreachable at {POSTGRES_URL}"
+            print(f"\n{message} ({reason})")
+            pytest.skip(message)
+        env = {
+            **os.environ,
+            "DATABASE_URL": POSTGRES_URL,
+            "TEST_DATABASE_NAME": "test_bench_numbering",
+        }
+        command = [sys.executable, "-m", "pytest", __file__, "-s", "-q", "--no-header"]
+        command += ["-p", "no:randomly", "-p", "no:cacheprovider", "-o", "addopts="]
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        print(result.stdout[-4000:], result.stderr[-2000:])
+        assert result.returncode == 0
+        return
+
+    store = StoreFactory()
+    with transaction.atomic():
+        numbering_allocate(store=store)  # creates the counter row before timing
+    rss_before = peak_rss_mib()
+    one = run_writers(store.pk, 1)
+    eight = run_writers(store.pk, WRITERS)
+    store.number_sequence.refresh_from_db()
+    assert store.number_sequence.last_issued == 2 * ALLOCATIONS + 1
+
+    print(
+        f"\nnumbering_allocate on PostgreSQL, {ALLOCATIONS} allocations per run, one store:"
+        f"\n  1 writer : {one:8.0f} allocations/s (baseline 1.00)"
+        f"\n  {WRITERS} writers: {eight:8.0f} allocations/s (ratio {eight / one:.2f} x baseline)"
+        f"\n  peak memory (max RSS): {peak_rss_mib():.0f} MiB"
+        f" (before the runs: {rss_before:.0f} MiB)"
+    )
