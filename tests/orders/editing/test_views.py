@@ -321,3 +321,13 @@ def test_a_blank_row_added_and_left_empty_is_ignored(staff_client, order):
     order.refresh_from_db()
     assert order.customer_name == "Renamed" and order.lines.count() == 1
     assert not order.discounts.exists() and not order.taxes.exists()
+
+
+def test_the_form_and_the_timeline_speak_french(staff_client, order):
+    staff_client.cookies["django_language"] = "fr"
+    page = staff_client.get(f"/orders/{order.pk}/edit/").content.decode()
+    assert "Ajouter une ligne" in page and "Aperçu des totaux" in page
+    data = order_post_data(order, lines=line_rows(order, **{"TAS-01": {"quantity": "2"}}))
+    staff_client.post(f"/orders/{order.pk}/edit/", data)
+    summary = order.events.get().details["summary"]
+    assert summary == ["Quantité de TAS-01 : 1 → 2"]
