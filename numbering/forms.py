@@ -31,7 +31,7 @@ class NumberingSettingsForm(forms.Form):
     )
     # The next number the page showed: left as is, it means "keep the counter",
     # even if orders placed meanwhile have moved it.
-    seen_next_number = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    seen_next_number = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, sequence: NumberSequence, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,13 +42,14 @@ class NumberingSettingsForm(forms.Form):
 
     def clean_next_number(self) -> int:
         value = self.cleaned_data["next_number"]
-        seen = self.data.get(self.add_prefix("seen_next_number"))
-        if str(value) != str(seen).strip() and value < self.sequence.next_number:
+        if not self._left_as_shown(value) and value < self.sequence.next_number:
             raise numbering_too_low_error(minimum=self.sequence.next_number)
         return value
 
     def next_number_to_save(self) -> int | None:
         """None when the number was left as shown, so the service keeps the live counter."""
-        if self.cleaned_data["next_number"] == self.cleaned_data.get("seen_next_number"):
-            return None
-        return self.cleaned_data["next_number"]
+        value = self.cleaned_data["next_number"]
+        return None if self._left_as_shown(value) else value
+
+    def _left_as_shown(self, value: int) -> bool:
+        return str(value) == str(self.data.get(self.add_prefix("seen_next_number"), "")).strip()

@@ -165,3 +165,12 @@ def test_page_is_in_french(store, admin_client_):
     content = admin_client_.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert '<h1 class="h3 mb-3">Numérotation</h1>' in content
     assert "Prochain numéro de commande" in content
+
+
+@pytest.mark.django_db
+def test_page_queries_do_not_grow_with_history(store, admin_client_, django_assert_max_num_queries):
+    for number in range(10, 40):
+        admin_client_.post(URL, form_data(number, f"P{number}-", seen=""))
+    with django_assert_max_num_queries(10):
+        response = admin_client_.get(URL)
+    assert len(response.context["changes"]) == 30
