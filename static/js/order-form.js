@@ -49,9 +49,32 @@
     sync();
   }
 
-  // Any change makes the shown totals out of date until the server recomputes them.
-  var note = form.querySelector("[data-totals-stale]");
+  // Live preview: the server recomputes the totals (it is the authority) and its
+  // totals panel replaces ours; nothing is saved. Without JS, "Preview totals" does the same.
+  var timer = null;
+  var pending = null;
+  function preview() {
+    var body = new FormData(form);
+    body.set("preview", "1");
+    if (pending) pending.abort();
+    pending = new AbortController();
+    fetch(form.dataset.previewUrl, {
+      method: "POST", body: body, credentials: "same-origin", signal: pending.signal,
+      headers: {"X-Requested-With": "fetch"},
+    }).then(function (response) {
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (!html) return;
+      var fresh = new DOMParser().parseFromString(html, "text/html")
+        .querySelector("[data-testid=totals]");
+      var current = form.querySelector("[data-testid=totals]");
+      if (fresh && current && fresh.hasAttribute("data-recomputed")) current.replaceWith(fresh);
+    }).catch(function () { /* the button and the save still work */ });
+  }
   form.addEventListener("input", function () {
+    var note = form.querySelector("[data-totals-stale]");
     if (note) note.classList.add("text-warning-emphasis");
+    clearTimeout(timer);
+    timer = setTimeout(preview, 600);
   });
 })();

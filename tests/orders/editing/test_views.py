@@ -175,6 +175,7 @@ def test_preview_shows_recomputed_totals_without_saving(staff_client, order):
         ({"customer_email": "not-an-email"}, "Enter a valid email address"),
         ({"customer_name": ""}, "This field is required"),
         ({"shipping_total": "-3"}, "cannot be negative"),
+        ({"version": "abc"}, "Enter a whole number"),
         ({"taxes": [{"name": "TVA", "kind": "rate", "value": "-5"}]}, "cannot be negative"),
     ],
 )
