@@ -174,3 +174,24 @@ def test_page_queries_do_not_grow_with_history(store, admin_client_, django_asse
     with django_assert_max_num_queries(10):
         response = admin_client_.get(URL)
     assert len(response.context["changes"]) == 30
+
+
+@pytest.mark.django_db
+def test_refusal_is_explained_in_french(store, admin_client_):
+    for _ in range(3):
+        OrderFactory(store=store)
+    response = admin_client_.post(
+        URL, form_data(2, "Ma Boutique", seen=4), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    content = response.content.decode()
+    assert "Saisissez 4 ou plus" in content
+    assert "Retirez les espaces" in content
+
+
+@pytest.mark.django_db
+def test_preview_endpoint_skips_a_reference_an_older_prefix_issued(store, admin_client_):
+    admin_client_.post(URL, form_data(1, "A1", seen=1))
+    for _ in range(5):
+        OrderFactory(store=store)  # A11 .. A15
+    data = admin_client_.get(URL + "preview/", form_data(15, "A", seen=6)).json()
+    assert data == {"reference": "A16", "errors": {}}
