@@ -91,10 +91,22 @@ def neutralise(value: str) -> str:
 
 def _money_formatter(decimal: str) -> Callable:
     # Values arrive as Decimal (PostgreSQL) or as int/float holding 2 decimals (SQLite);
-    # both print exactly with 2 places.
-    if decimal == DecimalMark.COMMA:
-        return lambda value: format(value, ".2f").replace(".", ",")
-    return lambda value: format(value, ".2f")
+    # both print exactly with 2 places. Prices repeat a lot, so each text is made once.
+    comma = decimal == DecimalMark.COMMA
+    texts: dict = {}
+
+    def money(value) -> str:
+        text = texts.get(value)
+        if text is None:
+            if len(texts) > 100_000:
+                texts.clear()
+            text = format(value, ".2f")
+            if comma:
+                text = text.replace(".", ",")
+            texts[value] = text
+        return text
+
+    return money
 
 
 def _datetime_formatter(tz_name: str) -> Callable:
@@ -165,6 +177,8 @@ def export_csv_chunks(
         line_cells = _cell_formatters(line_columns, store=store, decimal=options.decimal)
     summarisers = _line_summarisers(line_columns, decimal=options.decimal)
     empty_line = [""] * len(line_columns)
+    # The same product at the same quantity and price recurs across orders: format it once.
+    line_texts: dict[tuple, list] = {}
 
     buffer = io.StringIO()
     writer = csv.writer(
@@ -197,7 +211,13 @@ def export_csv_chunks(
                 append(cells + empty_line)
             else:
                 for line in lines:
-                    append(cells + [fmt(value) for fmt, value in zip(line_cells, line)])
+                    line_text = line_texts.get(line)
+                    if line_text is None:
+                        line_text = [fmt(value) for fmt, value in zip(line_cells, line)]
+                        line_texts[line] = line_text
+                    append(cells + line_text)
+        if len(line_texts) > 100_000:
+            line_texts.clear()
         writer.writerows(rows)
         done += len(order_rows)
         yield buffer.getvalue().encode()
