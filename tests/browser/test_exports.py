@@ -1,0 +1,47 @@
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from mycommerce.roles import Role
+from orders.statuses import PaymentStatus
+from tests.browser.test_sign_in import sign_in
+from tests.factories import MembershipFactory, OrderFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_export_paid_orders_with_semicolon_and_four_columns(page: Page, live_server):
+    membership = MembershipFactory(role=Role.STAFF, store__name="Shop", store__language="en")
+    store = membership.store
+    paid = OrderFactory(
+        store=store,
+        customer_name="Zoé Dupré; fils",
+        payment_status=PaymentStatus.PAID,
+        lines=[("TSH-1", "T-shirt", 2, Decimal("19.90"))],
+    )
+    OrderFactory(store=store, customer_name="Not Paid Yet")
+
+    sign_in(page, live_server, membership.user.username)
+    # What the list's "Export all" link opens with the "Paid" filter on.
+    page.goto(f"{live_server.url}/exports/orders/?payment_status=paid")
+    expect(page.get_by_test_id("export-summary")).to_contain_text("1 order matches")
+    page.get_by_label("Semicolon ( ; )").check()
+    page.get_by_label("One row per order (lines summarised)").check()
+    page.get_by_role("button", name="Untick all columns").click()
+    for label in ("Reference", "Payment status", "Customer name", "Total"):
+        page.get_by_label(label, exact=True).check()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the CSV file").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".csv")
+    text = open(download.path(), encoding="utf-8-sig").read()
+
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert rows == [
+        ["Reference", "Payment status", "Customer name", "Total"],
+        [paid.reference, "Paid", "Zoé Dupré; fils", "39.80"],
+    ]
