@@ -207,7 +207,9 @@ class OrderFormBundle:
 
     def __init__(self, *, data=None, order: Order | None = None, new: bool = False):
         form_class = NewOrderForm if new else EditOrderForm
-        initial, lines, discounts, taxes = _initial_from(order) if order else ({}, [], [], [])
+        initial, lines, discounts, taxes = (
+            _initial_from(order) if order else ({"same_as_billing": True}, [], [], [])
+        )
         self.form = form_class(data=data, initial=initial)
         self.lines = LineFormSet(data=data, initial=lines, prefix="lines")
         self.discounts = DiscountFormSet(data=data, initial=discounts, prefix="discounts")
@@ -220,19 +222,28 @@ class OrderFormBundle:
         return (self.form, self.lines, self.discounts, self.taxes)
 
     def is_valid(self, *, currency: str) -> bool:
+        """Validate everything; the totals are computed as soon as their own parts are valid,
+        so a preview works before the customer is filled in."""
         valid = all([part.is_valid() for part in self.parts])
-        if not valid:
+        money_parts_valid = (
+            self.lines.is_valid()
+            and self.discounts.is_valid()
+            and self.taxes.is_valid()
+            and "shipping_total" not in self.form.errors
+        )
+        if not money_parts_valid:
             return False
         if not _kept(self.lines):
             self.lines._non_form_errors.append(_("Add at least one line."))
             return False
-        self.totals = order_totals_for_data(currency=currency, data=self.order_data())
-        if self.totals.discounts_exceed_subtotal:
+        totals = order_totals_for_data(currency=currency, data=self.order_data())
+        if totals.discounts_exceed_subtotal:
             self.discounts._non_form_errors.append(
                 _("The discounts are larger than the subtotal; lower them or add lines.")
             )
             return False
-        return True
+        self.totals = totals
+        return valid
 
     @property
     def has_errors(self) -> bool:

@@ -332,3 +332,13 @@ def test_the_form_and_the_timeline_speak_french(staff_client, order):
     staff_client.post(f"/orders/{order.pk}/edit/", data)
     summary = order.events.get().details["summary"]
     assert summary == ["Quantité de TAS-01 : 1 → 2"]
+
+
+def test_the_totals_preview_needs_only_the_priced_parts(staff_client, store):
+    data = new_order_data(customer_name="", preview="1")
+    data["taxes-TOTAL_FORMS"] = "1"
+    data.update({"taxes-0-name": "TVA", "taxes-0-kind": "rate", "taxes-0-value": "20"})
+    response = staff_client.post("/orders/new/", data)
+    content = response.content.decode()
+    assert "€23.76" in content  # 2 × 9.90 + 20 %
+    assert not Order.objects.exists()
