@@ -342,3 +342,16 @@ def test_the_totals_preview_needs_only_the_priced_parts(staff_client, store):
     content = response.content.decode()
     assert "€23.76" in content  # 2 × 9.90 + 20 %
     assert not Order.objects.exists()
+
+
+def test_saving_a_large_order_costs_a_bounded_number_of_queries(
+    staff_client, store, django_assert_max_num_queries
+):
+    order = OrderFactory(
+        store=store, lines=[(f"SKU-{i}", f"Produit {i}", 1, D("1")) for i in range(100)]
+    )
+    data = order_post_data(order, lines=line_rows(order, **{"SKU-0": {"quantity": "5"}}))
+    with django_assert_max_num_queries(30):
+        assert staff_client.post(f"/orders/{order.pk}/edit/", data).status_code == 302
+    order.refresh_from_db()
+    assert order.total == D("104.00")
