@@ -281,7 +281,9 @@ def order_export(
         )
         result = export_orders_task.enqueue(job_id=job.pk)
         Job.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
-        return ExportOutcome(filename=filename, count=job.progress_total, job=job)
+        return ExportOutcome(
+            filename=filename, count=job.progress_total, problems=chosen.problems, job=job
+        )
     chunks = export_csv_chunks(
         store=store, queryset=chosen.queryset, options=options, language=language
     )

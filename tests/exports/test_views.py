@@ -20,7 +20,7 @@ URL = "/exports/orders/"
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 
 
-def export(client, **fields):
+def export(client, follow=False, **fields):
     data = {
         "separator": "comma",
         "columns": list(COLUMN_KEYS),
@@ -28,7 +28,7 @@ def export(client, **fields):
         "decimal": "point",
     }
     data.update(fields)
-    return client.post(URL, data)
+    return client.post(URL, data, follow=follow)
 
 
 def content_of(response) -> str:
@@ -290,3 +290,29 @@ def test_query_count_does_not_grow_with_orders(staff_client, store, django_asser
 def test_export_needs_sign_in(client, orders):
     response = client.get(URL)
     assert response.status_code == 302
+
+
+def test_a_background_export_reports_and_skips_other_stores_ids(
+    settings, staff_client, store, orders, other_store
+):
+    settings.EXPORTS_BACKGROUND_THRESHOLD = 1
+    paid, waiting = orders
+    theirs = OrderFactory(store=other_store, customer_name="Secret Lyon")
+    response = export(
+        staff_client,
+        ids=[str(paid.pk), str(waiting.pk), str(theirs.pk)],
+        columns=["reference", "customer_name"],
+        layout="orders",
+        follow=True,
+    )
+    job = Job.objects.get()
+    assert "not found in this store" in response.content.decode()
+    text = b"".join(staff_client.get(f"/jobs/{job.pk}/download/").streaming_content).decode()
+    assert "Secret Lyon" not in text
+    assert len(parse(text)) == 2
+
+
+def test_invalid_filters_are_reported_on_the_page(staff_client, orders):
+    response = staff_client.get(URL, {"total_min": "lots"})
+    assert response.status_code == 200
+    assert "The filters are not valid" in response.content.decode()
