@@ -41,6 +41,14 @@ def pdf_merge_files(*, paths: Iterable[Path], target: Path) -> Path:
     return target
 
 
+def _worker_context():
+    """Workers forked from a server that has WeasyPrint loaded: they start at once, and never
+    inherit the parent's database connections or threads (as plain fork would)."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["orders.invoices.pdf", "weasyprint"])
+    return context
+
+
 def pdf_render_chunks(
     *,
     chunks: Iterator[tuple[Path, str, int]],
@@ -57,8 +65,7 @@ def pdf_render_chunks(
             pdf_file_from_html(html, str(path))
             on_chunk_done(size)
         return
-    # "spawn": the workers never inherit the parent's database connections or threads.
-    with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=processes, mp_context=_worker_context()) as pool:
         pending: dict[Future, int] = {}
         for path, html, size in chunks:
             pending[pool.submit(pdf_file_from_html, html, str(path))] = size

@@ -79,7 +79,12 @@ def _pages(*, orders: list[Order], document: str, territories) -> list[dict]:
 
 
 def invoice_html(
-    *, store: Store, orders: list[Order], document: str, template_name: str = LEAN_TEMPLATE
+    *,
+    store: Store,
+    orders: list[Order],
+    document: str,
+    template_name: str = LEAN_TEMPLATE,
+    extra_context: dict | None = None,
 ) -> str:
     """The HTML of a run of pages, in the store's language, time zone and paper size."""
     with translation.override(store.language), timezone.override(store.timezone):
@@ -91,6 +96,7 @@ def invoice_html(
                 "language": store.language,
                 "page_size": "letter" if store.paper_size == Store.PaperSize.LETTER else "A4",
                 "pages": _pages(orders=orders, document=document, territories=territories),
+                **(extra_context or {}),
             },
         )
 
