@@ -316,3 +316,21 @@ def test_invalid_filters_are_reported_on_the_page(staff_client, orders):
     response = staff_client.get(URL, {"total_min": "lots"})
     assert response.status_code == 200
     assert "The filters are not valid" in response.content.decode()
+
+
+def test_select_all_from_the_list_shows_the_form_with_its_filters(staff_client, orders):
+    response = staff_client.post(URL, {"select_all": "1", "payment_status": "paid"})
+    page = response.content.decode()
+    assert 'name="select_all" value="1"' in page
+    assert 'name="payment_status" value="paid"' in page
+    assert "1 selected order will be exported" in page
+
+
+def test_a_user_of_no_store_is_refused(db):
+    from django.test import Client
+
+    from tests.factories import PASSWORD, UserFactory
+
+    client = Client()
+    assert client.login(username=UserFactory().username, password=PASSWORD)
+    assert client.get(URL).status_code == 403
