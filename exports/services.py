@@ -37,6 +37,8 @@ BATCH_SIZE = 5000
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = " | "
+# Bound on the caches of formatted prices and lines, so memory stays flat on any catalogue.
+CACHE_LIMIT = 20_000
 
 
 def background_threshold() -> int:
@@ -98,7 +100,7 @@ def _money_formatter(decimal: str) -> Callable:
     def money(value) -> str:
         text = texts.get(value)
         if text is None:
-            if len(texts) > 100_000:
+            if len(texts) > CACHE_LIMIT:
                 texts.clear()
             text = format(value, ".2f")
             if comma:
@@ -216,7 +218,7 @@ def export_csv_chunks(
                         line_text = [fmt(value) for fmt, value in zip(line_cells, line)]
                         line_texts[line] = line_text
                     append(cells + line_text)
-        if len(line_texts) > 100_000:
+        if len(line_texts) > CACHE_LIMIT:
             line_texts.clear()
         writer.writerows(rows)
         done += len(order_rows)
