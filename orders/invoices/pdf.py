@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
+from uuid import uuid4
 
 
 def pdf_from_html(html: str) -> bytes:
@@ -21,7 +22,7 @@ def pdf_file_from_html(html: str, path: str) -> str:
     """Write the PDF next to its final name, then rename: a crash never leaves half a chunk."""
     from weasyprint import HTML
 
-    partial = f"{path}.part"
+    partial = f"{path}.{uuid4().hex}.part"
     HTML(string=html).write_pdf(partial)
     os.replace(partial, path)
     return path
@@ -33,7 +34,7 @@ def pdf_merge_files(*, paths: Iterable[Path], target: Path) -> Path:
     writer = PdfWriter()
     for path in paths:
         writer.append(str(path))
-    partial = target.with_name(target.name + ".part")
+    partial = target.with_name(f"{target.name}.{uuid4().hex}.part")
     with open(partial, "wb") as handle:
         writer.write(handle)
     writer.close()

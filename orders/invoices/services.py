@@ -130,11 +130,11 @@ def invoice_pdf_for_order(*, membership: Membership, order: Order, document: str
     return pdf
 
 
-def invoice_filename(*, document: str, order: Order | None = None) -> str:
+def invoice_filename(*, document: str, order: Order | None = None, day: date | None = None) -> str:
     if order is not None:
         prefix = "packing-slip" if document == Document.PACKING_SLIPS else "invoice"
         return f"{prefix}-{slugify(order.reference) or order.pk}.pdf"
-    return f"{FILE_PREFIX[document]}-{date.today().isoformat()}.pdf"
+    return f"{FILE_PREFIX[document]}-{(day or timezone.localdate()).isoformat()}.pdf"
 
 
 def invoice_batch_print(
@@ -195,6 +195,11 @@ def invoice_render_processes(chunks: int) -> int:
     return max(1, min(configured, chunks))
 
 
+def _finished_elsewhere(job: Job) -> bool:
+    """A second run of the same job (resumed twice) finished first: keep its file."""
+    return Job.objects.filter(pk=job.pk, status=Job.Status.DONE).exists()
+
+
 def invoice_batch_run(*, job: Job, processes: int | None = None) -> Job:
     """Render a batch job chunk by chunk and attach the merged PDF.
 
@@ -236,13 +241,17 @@ def invoice_batch_run(*, job: Job, processes: int | None = None) -> Job:
                 on_chunk_done=advance,
             )
             merged = pdf_merge_files(paths=paths, target=workdir / "batch.pdf")
-            filename = invoice_filename(document=document)
+            if _finished_elsewhere(job):
+                return job
+            filename = invoice_filename(document=document, day=timezone.localdate(job.created_at))
             # A run that died after saving the file but before recording it left it behind.
             job.file.storage.delete(job_file_path(job, filename))
             with open(merged, "rb") as handle:
                 job_complete(job=job, filename=filename, content=File(handle))
         except Exception:
             logger.exception("Invoice batch job %s failed", job.pk)
+            if _finished_elsewhere(job):
+                return job
             job_fail(
                 job=job,
                 error=_(

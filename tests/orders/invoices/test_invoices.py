@@ -179,9 +179,7 @@ def test_another_stores_order_is_never_printed(store, other_store, staff_client)
     ]
 
 
-def test_a_large_batch_runs_as_a_job_that_reaches_100_percent(
-    store, staff_client, django_assert_max_num_queries
-):
+def test_a_large_batch_runs_as_a_job_that_reaches_100_percent(store, staff_client):
     orders = [OrderFactory(store=store) for _ in range(50)]
 
     response = staff_client.post("/orders/invoices/", {"ids": [o.pk for o in orders]})
@@ -283,3 +281,33 @@ def test_an_expired_invoice_batch_says_so(store, staff_client):
 
     assert response["Content-Type"].startswith("text/html")
     assert "7" in response.content.decode()
+
+
+def test_a_batch_of_packing_slips_carries_no_price(store, staff_client):
+    orders = [OrderFactory(store=store, lines=[("S", "Bol", 2, Decimal("9.99"))]) for _ in range(3)]
+
+    response = staff_client.post(
+        "/orders/invoices/", {"ids": [o.pk for o in orders], "document": "packing_slips"}
+    )
+
+    texts = pages_text(response_bytes(response))
+    assert len(texts) == 3
+    assert all("Bon de livraison" in t and "€" not in t and "9,99" not in t for t in texts)
+    assert "packing-slips-" in response["Content-Disposition"]
+
+
+def test_the_batch_query_count_does_not_grow_with_the_orders(
+    store, staff_client, django_assert_max_num_queries
+):
+    orders = [OrderFactory(store=store) for _ in range(20)]
+    with django_assert_max_num_queries(15):
+        response = staff_client.post("/orders/invoices/", {"ids": [o.pk for o in orders]})
+    assert len(pages_text(response_bytes(response))) == 20
+
+
+def test_the_document_choice_for_the_list_is_labelled():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("orders/invoices/document_select.html")
+    assert 'for="print-document"' in html and 'name="document"' in html
+    assert 'value="packing_slips"' in html and 'value="both"' in html
