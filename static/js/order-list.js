@@ -15,7 +15,7 @@
       pageBox.indeterminate = checked > 0 && checked < rows.length;
     }
     if (counter) {
-      counter.textContent = allBox && allBox.checked ? "" : (checked ? form.dataset.selectedLabel.replace("%s", checked) : "");
+      counter.textContent = allBox && allBox.checked ? "" : (checked ? checked + " " + form.dataset.selectedLabel : "");
     }
   }
 
