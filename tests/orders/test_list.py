@@ -207,3 +207,28 @@ def test_selection_form_carries_filters_for_select_all(staff_client, orders):
     assert '<input type="hidden" name="payment_status" value="paid">' in html
     assert '<input type="hidden" name="q" value="hugo">' in html
     assert f'name="ids" value="{orders["b"].pk}"' in html
+
+
+def test_print_and_export_share_the_selection_form(staff_client, orders):
+    html = staff_client.get("/orders/?payment_status=paid").content.decode()
+    assert 'formaction="/orders/invoices/"' in html
+    assert 'formaction="/exports/orders/"' in html
+    assert 'href="/exports/orders/?payment_status=paid"' in html
+    assert f'href="/orders/{orders["a"].pk}/invoice.pdf"' in html
+
+
+def test_new_order_is_locked_on_the_free_plan(staff_client, store):
+    store.plan = "free"
+    store.save()
+    html = staff_client.get("/orders/").content.decode()
+    assert "Upgrade to Standard" in html
+    assert 'href="/orders/new/"' not in html
+
+
+def test_timeline_in_french(staff_client, store, staff):
+    from orders.services import order_set_payment_status
+
+    order = OrderFactory(store=store)
+    order_set_payment_status(order=order, status=PaymentStatus.PAID, user=staff.user)
+    html = staff_client.get(f"/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Statut de paiement passé de « Paiement en attente » à « Commande payée »." in html
