@@ -32,13 +32,15 @@ BENCH_DIR = Path(settings.BASE_DIR) / "var" / "bench"
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarks.order_list_admin")]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def django_db_setup(django_db_blocker):
-    """Point the default connection at the cached seeded file instead of a test database."""
+    """Point the default connection at the cached seeded file instead of a test database,
+    for this module only (other benchmarks keep their own database)."""
     if connection.vendor != "sqlite":
         pytest.skip("The order list benchmark runs on SQLite.")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     path = BENCH_DIR / f"orders-{ORDERS}.sqlite3"
+    original = connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
         connections.close_all()
         if not path.exists():
@@ -54,7 +56,10 @@ def django_db_setup(django_db_blocker):
         connection.settings_dict["NAME"] = str(path)
         # New indexes of later migrations reach the cached file too.
         call_command("migrate", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
         connections.close_all()
+        connection.settings_dict["NAME"] = original
 
 
 def measure(client: Client, url: str) -> dict:
