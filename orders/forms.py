@@ -70,7 +70,13 @@ class FulfillmentStatusForm(_OrderForm):
             current=order.fulfillment_status, payment_status=order.payment_status
         )
         self.fields["status"].choices = [
-            (value, FulfillmentStatus(value).label) for value in allowed
+            (
+                value,
+                _("%(status)s (update the tracking)") % {"status": FulfillmentStatus(value).label}
+                if value == order.fulfillment_status
+                else FulfillmentStatus(value).label,
+            )
+            for value in allowed
         ]
         self.fields["carrier"].initial = order.carrier
         self.fields["tracking_number"].initial = order.tracking_number
