@@ -115,6 +115,10 @@ class NoteForm(_OrderForm):
         super().__init__(*args, order=order, **kwargs)
         self.fields["version"].required = False
 
+    def clean(self):
+        # A note changes nothing of the order: adding one to a page left open is fine.
+        return forms.Form.clean(self)
+
 
 DETAIL_FORMS = {
     form.form_name: form

@@ -210,3 +210,13 @@ def test_bulk_action_ignores_other_store_ids(staff_client, other_store):
     assert "not found in this store" in texts(response)
     foreign.refresh_from_db()
     assert foreign.payment_status == P.AWAITING_PAYMENT
+
+
+def test_note_from_a_page_left_open_is_still_added(staff_client, order, staff):
+    from orders.services import order_set_payment_status
+
+    order_set_payment_status(order=order, status=P.CANCELLED, user=staff.user)
+    staff_client.post(
+        f"/orders/{order.pk}/", {"form": "note", "note-text": "Rappeler", "note-version": 1}
+    )
+    assert order.notes.get().text == "Rappeler"
