@@ -18,8 +18,11 @@ def invoice_orders_for_store(*, store: Store, ids: list[int]) -> list[Order]:
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
-def invoice_selection_ids(*, queryset: QuerySet[Order]) -> list[int]:
-    """The ids of a selection, in its deterministic order (the list's sort, then the pk)."""
+def invoice_selection_ids(*, queryset: QuerySet[Order], limit: int) -> list[int]:
+    """The ids of a selection, in its deterministic order (the list's sort, then the pk).
+
+    At most `limit` ids are read, so "all matching" on a huge store stays cheap.
+    """
     if not queryset.query.order_by:
         queryset = queryset.order_by("-created_at", "-pk")
-    return list(queryset.values_list("pk", flat=True))
+    return list(queryset.values_list("pk", flat=True)[:limit])

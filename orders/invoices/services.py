@@ -143,13 +143,13 @@ def invoice_batch_print(
     """A batch of the selected orders as one PDF: answered at once when small, else a job."""
     _ensure_may_print(membership)
     store = membership.store
-    ids = invoice_selection_ids(queryset=queryset)
+    ids = invoice_selection_ids(queryset=queryset, limit=MAX_BATCH + 1)
     if not ids:
         raise ValidationError(_("No order is selected: select at least one order to print."))
     if len(ids) > MAX_BATCH:
         raise ValidationError(
-            _("%(count)d orders are selected; print at most %(max)d at once (narrow the filters).")
-            % {"count": len(ids), "max": MAX_BATCH}
+            _("More than %(max)d orders are selected; print at most %(max)d at once.")
+            % {"max": MAX_BATCH}
         )
     if len(ids) <= DIRECT_LIMIT:
         orders = invoice_orders_for_store(store=store, ids=ids)

@@ -311,3 +311,15 @@ def test_the_document_choice_for_the_list_is_labelled():
     html = render_to_string("orders/invoices/document_select.html")
     assert 'for="print-document"' in html and 'name="document"' in html
     assert 'value="packing_slips"' in html and 'value="both"' in html
+
+
+def test_a_selection_above_the_batch_limit_is_refused(store, staff_client, monkeypatch):
+    from orders.invoices import services
+
+    monkeypatch.setattr(services, "MAX_BATCH", 2)
+    orders = [OrderFactory(store=store) for _ in range(3)]
+
+    response = staff_client.post("/orders/invoices/", {"ids": [o.pk for o in orders]})
+
+    assert response.status_code == 302
+    assert messages_of(response) == ["More than 2 orders are selected; print at most 2 at once."]
