@@ -113,8 +113,8 @@ def export_row_batches(
 ) -> Iterator[tuple[list[tuple], list[tuple]]]:
     """Orders in primary-key order, `batch_size` at a time, never all in memory.
 
-    Yields (orders, lines): order rows are (pk, *order_fields); line rows are
-    (order_id, *line_fields) for the orders of the batch, by order then position.
+    Yields (orders, lines): order rows are (*order_fields, pk); line rows are
+    (*line_fields, order_id) for the orders of the batch, by order then position.
     """
     if queryset.query.is_empty():
         return
@@ -124,18 +124,18 @@ def export_row_batches(
         order_rows = _raw_rows(
             orders.filter(pk__gt=last_pk)
             .order_by("pk")
-            .values_list("pk", *order_fields)[:batch_size]
+            .values_list(*order_fields, "pk")[:batch_size]
         )
         if not order_rows:
             return
-        first_pk, last_pk = order_rows[0][0], order_rows[-1][0]
+        first_pk, last_pk = order_rows[0][-1], order_rows[-1][-1]
         line_rows: list[tuple] = []
         if line_fields:
             in_batch = orders.filter(pk__gte=first_pk, pk__lte=last_pk).values("pk")
             line_rows = _raw_rows(
                 OrderLine.objects.filter(order__in=in_batch)
                 .order_by("order_id", "position", "pk")
-                .values_list("order_id", *line_fields)
+                .values_list(*line_fields, "order_id")
             )
         yield order_rows, line_rows
         if len(order_rows) < batch_size:

@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import call
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -86,9 +87,7 @@ class ExportOutcome:
 
 def neutralise(value: str) -> str:
     """Prefix text a spreadsheet would run as a formula, so it shows as typed."""
-    if value and value[0] in FORMULA_TRIGGERS:
-        return "'" + value
-    return value
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def _money_formatter(decimal: str) -> Callable:
@@ -198,12 +197,13 @@ def export_csv_chunks(
     ):
         lines_by_order: dict[int, list[tuple]] = {}
         for line in line_rows:
-            lines_by_order.setdefault(line[0], []).append(line[1:])
+            lines_by_order.setdefault(line[-1], []).append(line[:-1])
         rows = []
         append = rows.append
         for order in order_rows:
-            cells = [fmt(value) for fmt, value in zip(order_cells, order[1:])]
-            lines = lines_by_order.get(order[0])
+            # map() stops at the last formatter: the trailing primary key is left out.
+            cells = list(map(call, order_cells, order))
+            lines = lines_by_order.get(order[-1])
             if not line_columns:
                 append(cells)
             elif options.layout == Layout.ORDERS:
@@ -215,7 +215,7 @@ def export_csv_chunks(
                 for line in lines:
                     line_text = line_texts.get(line)
                     if line_text is None:
-                        line_text = [fmt(value) for fmt, value in zip(line_cells, line)]
+                        line_text = list(map(call, line_cells, line))
                         line_texts[line] = line_text
                     append(cells + line_text)
         if len(line_texts) > CACHE_LIMIT:
