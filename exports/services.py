@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from operator import call
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -177,14 +178,17 @@ def export_csv_chunks(
         order_cells = _cell_formatters(order_columns, store=store, decimal=options.decimal)
         line_cells = _cell_formatters(line_columns, store=store, decimal=options.decimal)
     summarisers = _line_summarisers(line_columns, decimal=options.decimal)
-    empty_line = [""] * len(line_columns)
     # The same product at the same quantity and price recurs across orders: format it once.
-    line_texts: dict[tuple, list] = {}
+    line_texts: dict[tuple, str] = {}
 
+    delimiter = SEPARATOR_CHARACTERS[options.separator]
     buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, delimiter=SEPARATOR_CHARACTERS[options.separator], lineterminator="\r\n"
-    )
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    render = _row_renderer(delimiter)
+    # One row per line: the order's cells are quoted once and the line's once (cached), then
+    # joined; quoting is per cell, so the text is the same as writing the whole row.
+    joined_rows = options.layout == Layout.LINES and order_columns and line_columns
+    no_line_text = delimiter * len(line_columns)
     if options.bom:
         buffer.write("\ufeff")
     writer.writerow(headers)
@@ -198,29 +202,31 @@ def export_csv_chunks(
         lines_by_order: dict[int, list[tuple]] = {}
         for line in line_rows:
             lines_by_order.setdefault(line[-1], []).append(line[:-1])
-        rows = []
-        append = rows.append
-        for order in order_rows:
-            # map() stops at the last formatter: the trailing primary key is left out.
-            cells = list(map(call, order_cells, order))
-            lines = lines_by_order.get(order[-1])
-            if not line_columns:
-                append(cells)
-            elif options.layout == Layout.ORDERS:
-                per_column = list(zip(*lines)) if lines else [()] * len(line_columns)
-                append(cells + [fmt(values) for fmt, values in zip(summarisers, per_column)])
-            elif not lines:
-                append(cells + empty_line)
-            else:
+        if joined_rows:
+            texts: list[str] = []
+            add = texts.append
+            for order in order_rows:
+                # map() stops at the last formatter: the trailing primary key is left out.
+                prefix = render(list(map(call, order_cells, order)))
+                lines = lines_by_order.get(order[-1])
+                if not lines:
+                    add(prefix + no_line_text)
+                    continue
+                prefix += delimiter
                 for line in lines:
                     line_text = line_texts.get(line)
                     if line_text is None:
-                        line_text = list(map(call, line_cells, line))
-                        line_texts[line] = line_text
-                    append(cells + line_text)
+                        line_text = line_texts[line] = render(list(map(call, line_cells, line)))
+                    add(prefix + line_text)
+            if texts:
+                buffer.write("\r\n".join(texts))
+                buffer.write("\r\n")
+        else:
+            writer.writerows(
+                _rows(order_rows, lines_by_order, order_cells, line_cells, summarisers, options)
+            )
         if len(line_texts) > CACHE_LIMIT:
             line_texts.clear()
-        writer.writerows(rows)
         done += len(order_rows)
         yield buffer.getvalue().encode()
         buffer.seek(0)
@@ -229,6 +235,41 @@ def export_csv_chunks(
             on_progress(done)
     if buffer.tell():
         yield buffer.getvalue().encode()
+
+
+def _row_renderer(delimiter: str) -> Callable[[list], str]:
+    """Quote one row (or part of a row) exactly as csv.writer would, without its line end."""
+    captured: list[str] = []
+    # The real line end, so cells holding a newline are quoted; it is cut off below.
+    writer = csv.writer(
+        SimpleNamespace(write=captured.append), delimiter=delimiter, lineterminator="\r\n"
+    )
+
+    def render(cells: list) -> str:
+        writer.writerow(cells)
+        text = captured.pop()[:-2]
+        # csv quotes a lone empty cell so that the row is not blank; inside a row it is bare.
+        return "" if text == '""' else text
+
+    return render
+
+
+def _rows(order_rows, lines_by_order, order_cells, line_cells, summarisers, options):
+    """Rows as cell lists: layout `orders`, or a file of order columns (or line columns) only."""
+    line_count = len(line_cells)
+    for order in order_rows:
+        cells = list(map(call, order_cells, order))
+        lines = lines_by_order.get(order[-1])
+        if not line_count:
+            yield cells
+        elif options.layout == Layout.ORDERS:
+            per_column = list(zip(*lines)) if lines else [()] * line_count
+            yield cells + [fmt(values) for fmt, values in zip(summarisers, per_column)]
+        elif not lines:
+            yield cells + [""] * line_count
+        else:
+            for line in lines:
+                yield cells + list(map(call, line_cells, line))
 
 
 def export_settings_remember(

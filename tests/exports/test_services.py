@@ -85,3 +85,33 @@ def test_numbers_stay_numbers_even_negative_looking_text_is_neutralised(store):
     row = next(csv.DictReader(io.StringIO(text, newline=""), delimiter="\t"))
     assert (row["Customer name"], row["SKU"], row["Product name"]) == ("'-Moi", "'=1+1", "'@Bougie")
     assert (row["Discount"], row["Total"], row["Quantity"]) == ("5,00", "67,00", "3")
+
+
+@pytest.mark.parametrize(
+    "separator, delimiter", [("comma", ","), ("semicolon", ";"), ("tab", "\t")]
+)
+def test_rows_are_written_exactly_as_csv_writer_would(store, separator, delimiter):
+    OrderFactory(
+        store=store,
+        customer_name='Zoé "la Reine"; Dupont,\tfils',
+        lines=[
+            ("", "Tasse\nbleue", 1, Decimal("3.00")),
+            ("B;2", 'Bol "XL", rouge', 2, Decimal("4.00")),
+        ],
+    )
+    text = b"".join(
+        export_csv_chunks(
+            store=store,
+            queryset=order_queryset_for_store(store=store),
+            options=options(
+                separator=separator, columns=["reference", "customer_name", "line_sku", "line_name"]
+            ),
+            language="en",
+        )
+    ).decode()
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    assert rows[1][1:] == ['Zoé "la Reine"; Dupont,\tfils', "", "Tasse\nbleue"]
+    assert rows[2][2:] == ["B;2", 'Bol "XL", rouge']
+    again = io.StringIO()
+    csv.writer(again, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    assert text == again.getvalue()
