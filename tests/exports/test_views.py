@@ -334,3 +334,14 @@ def test_a_user_of_no_store_is_refused(db):
     client = Client()
     assert client.login(username=UserFactory().username, password=PASSWORD)
     assert client.get(URL).status_code == 403
+
+
+def test_the_page_speaks_french(staff_client, orders):
+    staff_client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    page = staff_client.get(URL, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Exporter les commandes" in page
+    assert "Point-virgule ( ; )" in page
+    assert "Nom du client" in page
+    assert "Toutes les commandes (2) seront exportées." in page
+    response = staff_client.post(URL, {"separator": "pipe", "columns": ["reference"]})
+    assert "Séparateur inconnu « pipe »." in response.content.decode()
