@@ -160,7 +160,11 @@ def invoice_batch_print(
         store=store,
         user=membership.user,
         kind=Job.Kind.INVOICES,
-        params={"order_ids": ids, "document": str(document), "chunk_size": CHUNK_SIZE},
+        params={
+            "order_ids": ids,
+            "document": str(document),
+            "chunk_size": invoice_chunk_size(len(ids)),
+        },
         total=len(ids),
     )
     _enqueue(job)
@@ -188,6 +192,12 @@ def _enqueue(job: Job) -> None:
 def invoice_workdir(job: Job) -> Path:
     """Where a job keeps its rendered chunks until the merged file is attached."""
     return Path(settings.MEDIA_ROOT) / "work" / "invoices" / str(job.pk)
+
+
+def invoice_chunk_size(total: int) -> int:
+    """50 orders per document, but at least 4 documents for a mid-size batch, so that both
+    render processes get work (a 100-order batch in 2 chunks leaves one idle at the end)."""
+    return max(10, min(CHUNK_SIZE, -(-total // 4)))
 
 
 def invoice_render_processes(chunks: int) -> int:

@@ -3,7 +3,7 @@
 - template: the lean invoice template against a straightforward one (Bootstrap and its icon
   font inlined, as one writes it first: `invoice_straightforward.html`, the baseline), on
   BENCH_TEMPLATE_ORDERS one-page invoices rendered as one document in one process;
-- batch: the real background path (`invoice_batch_run`: chunks of 50 orders, merged with
+- batch: the real background path (`invoice_batch_run`: chunks of up to 50 orders, merged with
   pypdf) for each size of BENCH_INVOICES, in one process and in 2 processes; for the first
   size also as ONE WeasyPrint document, to show what the chunks save in memory.
 
@@ -217,6 +217,8 @@ def line(label: str, result: dict) -> str:
 
 
 def test_invoice_rendering_speed_and_memory():
+    from orders.invoices.services import invoice_chunk_size
+
     database = seeded_database(max([*BENCH_INVOICES, BENCH_TEMPLATE_ORDERS]))
     print(
         f"\nInvoices (WeasyPrint), {os.cpu_count()} cores, load average "
@@ -233,10 +235,11 @@ def test_invoice_rendering_speed_and_memory():
     print(f"  lean / straightforward: {template_ratio:.2f}x faster (goal >= 1.5x)")
 
     for size in BENCH_INVOICES:
-        single = measure(database, kind="batch", orders=size, processes=1, chunk_size=50)
-        double = measure(database, kind="batch", orders=size, processes=2, chunk_size=50)
-        print(line(f"{size} invoices, chunks of 50, 1 process", single))
-        print(line(f"{size} invoices, chunks of 50, 2 processes", double))
+        chunk = invoice_chunk_size(size)
+        single = measure(database, kind="batch", orders=size, processes=1, chunk_size=chunk)
+        double = measure(database, kind="batch", orders=size, processes=2, chunk_size=chunk)
+        print(line(f"{size} invoices, chunks of {chunk}, 1 process", single))
+        print(line(f"{size} invoices, chunks of {chunk}, 2 processes", double))
         if size == BENCH_INVOICES[0]:
             whole = measure(database, kind="batch", orders=size, processes=1, chunk_size=size)
             print(line(f"{size} invoices, ONE document, 1 process", whole))
