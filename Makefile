@@ -45,6 +45,7 @@ test: messages lint
 	fi
 
 bench: messages
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) -m pytest tests/benchmarks -s -p no:randomly --no-header -q -o addopts=""
 
 clean:

@@ -1,5 +1,9 @@
 """Writes of the account core: current store, plan, and the background-job row."""
 
+import shutil
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import File
 from django.db import transaction
@@ -92,19 +96,27 @@ def job_complete(*, job: Job, filename: str, content: File) -> Job:
 
 
 def job_fail(*, job: Job, error: str) -> None:
+    """A failed job stays resumable for as long as a finished one stays downloadable."""
+    now = timezone.now()
     Job.objects.filter(pk=job.pk).update(
-        status=Job.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+        status=Job.Status.FAILED, error=error[:2000], finished_at=now, expires_at=now + Job.KEEP_FOR
     )
     job.status = Job.Status.FAILED
 
 
+def job_workdir(job: Job) -> Path:
+    """Where a job keeps its partial results (e.g. rendered chunks) until it completes."""
+    return Path(settings.MEDIA_ROOT) / "work" / job.kind / str(job.pk)
+
+
 def job_delete_expired(*, now=None) -> int:
-    """Remove result files past their expiry (7 days) and their rows."""
+    """Remove jobs past their expiry (7 days): their result file, work folder and row."""
     now = now or timezone.now()
     count = 0
     for job in Job.objects.filter(expires_at__lte=now).iterator():
         if job.file:
             job.file.delete(save=False)
+        shutil.rmtree(job_workdir(job), ignore_errors=True)
         job.delete()
         count += 1
     return count

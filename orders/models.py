@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,6 +103,17 @@ class Order(models.Model):
             models.Index(fields=["store", "total"], name="order_store_total_idx"),
             models.Index(fields=["store", "customer_email"], name="order_store_email_idx"),
             models.Index(fields=["store", "customer_name"], name="order_store_customer_idx"),
+            # The status facets count from these without reading the table.
+            models.Index(
+                fields=["store", "payment_status", "fulfillment_status"],
+                name="order_store_status_pair_idx",
+            ),
+            models.Index(
+                fields=["store", "created_at", "payment_status", "fulfillment_status"],
+                name="order_store_date_status_idx",
+            ),
+            # Search by e-mail ignores case.
+            models.Index("store", Lower("customer_email"), name="order_store_email_lower_idx"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,6 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from babel import Locale
 from django.conf import settings
@@ -23,7 +22,14 @@ from mycommerce.models import Job, Membership, Store, job_file_path
 from mycommerce.money import babel_locale
 from mycommerce.plans import Feature, ensure_store_has_feature
 from mycommerce.roles import Permission, ensure_member_can
-from mycommerce.services import job_complete, job_create, job_fail, job_set_progress, job_start
+from mycommerce.services import (
+    job_complete,
+    job_create,
+    job_fail,
+    job_set_progress,
+    job_start,
+    job_workdir,
+)
 from orders.invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
 from orders.invoices.selectors import invoice_orders_for_store, invoice_selection_ids
 from orders.models import Order, OrderEvent
@@ -189,11 +195,6 @@ def _enqueue(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
 
 
-def invoice_workdir(job: Job) -> Path:
-    """Where a job keeps its rendered chunks until the merged file is attached."""
-    return Path(settings.MEDIA_ROOT) / "work" / "invoices" / str(job.pk)
-
-
 def invoice_chunk_size(total: int) -> int:
     """50 orders per document, but at least 4 documents for a mid-size batch, so that both
     render processes get work (a 100-order batch in 2 chunks leaves one idle at the end)."""
@@ -223,7 +224,7 @@ def invoice_batch_run(*, job: Job, processes: int | None = None) -> Job:
     document = job.params.get("document", Document.INVOICES)
     # Part of the job, so a resumed run cuts the same chunks as the interrupted one.
     chunk_size = int(job.params.get("chunk_size") or CHUNK_SIZE)
-    workdir = invoice_workdir(job)
+    workdir = job_workdir(job)
     workdir.mkdir(parents=True, exist_ok=True)
     chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
     paths = [workdir / f"chunk-{number:05d}.pdf" for number in range(len(chunks))]

@@ -24,6 +24,8 @@
     if (data.download_url) { download.href = data.download_url; download.hidden = false; }
     const error = box.querySelector("[data-job-error]");
     if (data.error) { error.textContent = data.error; error.hidden = false; }
+    const resume = box.querySelector("[data-job-resume]");
+    if (resume) resume.hidden = data.status !== "failed";
     if (data.status === "pending" || data.status === "running") setTimeout(poll, 1000);
   }
   poll();

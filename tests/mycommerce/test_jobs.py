@@ -49,3 +49,30 @@ def test_an_expired_file_is_refused_with_a_message_then_cleaned_up(store, staff_
     import os
 
     assert not os.path.exists(path)
+
+
+def test_a_failed_job_is_cleaned_up_with_its_work_folder_after_7_days(store):
+    from mycommerce.services import job_fail, job_workdir
+
+    job = make_job(store)
+    workdir = job_workdir(job)
+    workdir.mkdir(parents=True)
+    (workdir / "chunk-00000.pdf").write_bytes(b"%PDF-")
+    job_fail(job=job, error="boom")
+    job.refresh_from_db()
+    assert job.expires_at > timezone.now() + timedelta(days=6)
+
+    assert job_delete_expired() == 0
+    assert workdir.exists()
+    assert job_delete_expired(now=timezone.now() + timedelta(days=8)) == 1
+    assert not workdir.exists()
+
+
+def test_a_failed_invoice_batch_offers_to_resume(store, staff_client):
+    from mycommerce.services import job_fail
+
+    job = job_create(store=store, user=None, kind=Job.Kind.INVOICES, params={}, total=3)
+    job_fail(job=job, error="The PDF could not be made.")
+    content = staff_client.get(f"/jobs/{job.pk}/").content.decode()
+    assert f'action="/orders/invoices/jobs/{job.pk}/resume/"' in content
+    assert "The PDF could not be made." in content

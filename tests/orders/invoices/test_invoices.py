@@ -9,9 +9,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from mycommerce.models import Job
-from mycommerce.services import job_complete, job_create
+from mycommerce.services import job_complete, job_create, job_workdir
 from orders.invoices import pdf as pdf_module
-from orders.invoices.services import invoice_batch_run, invoice_workdir
+from orders.invoices.services import invoice_batch_run
 from orders.models import OrderDiscount, OrderEvent
 from tests.factories import OrderFactory
 
@@ -197,7 +197,7 @@ def test_a_large_batch_runs_as_a_job_that_reaches_100_percent(store, staff_clien
     assert len(texts) == 50
     for text, order in zip(texts, reversed(orders)):
         assert order.reference in text
-    assert not invoice_workdir(job).exists()
+    assert not job_workdir(job).exists()
     assert OrderEvent.objects.filter(type=OrderEvent.Type.INVOICE_PRINTED).count() == 50
 
 
