@@ -12,22 +12,12 @@ from django.utils.translation import gettext as _
 from exports.columns import COLUMN_KEYS
 from exports.models import DecimalMark, ExportSettings, Layout, Separator
 from mycommerce.models import Store
-from orders.filters import OrderFilterSet
+from orders.filters import FILTER_PARAMETERS, OrderFilterSet
 from orders.models import Order, OrderLine
 from orders.selectors import order_queryset_for_store, order_selection_for_store
 
 # The parameters that describe which orders to export: the list's selection or its filters.
-FILTER_KEYS = (
-    "q",
-    "payment_status",
-    "fulfillment_status",
-    "date_from",
-    "date_to",
-    "total_min",
-    "total_max",
-    "sort",
-)
-SELECTION_KEYS = ("ids", "select_all", *FILTER_KEYS)
+SELECTION_KEYS = ("ids", "select_all", *FILTER_PARAMETERS)
 
 
 def export_settings_initial(*, user: AbstractBaseUser, store: Store) -> dict:

@@ -105,3 +105,8 @@ class OrderFilterSet(django_filters.FilterSet):
         ordering = list(queryset.query.order_by) or ["-created_at"]
         tie_break = "pk" if ordering[0].startswith("-") is False else "-pk"
         return queryset.order_by(*ordering, tie_break)
+
+
+# The list's filter parameters, which the selection form carries to bulk actions,
+# invoice batches and exports.
+FILTER_PARAMETERS = tuple(OrderFilterSet.base_filters)

@@ -11,6 +11,7 @@ from mycommerce.mixins import StoreMemberRequiredMixin
 from mycommerce.plans import Feature, store_has_feature, upgrade_message
 from mycommerce.roles import ensure_member_can
 from orders.actions import BULK_ACTIONS
+from orders.filters import FILTER_PARAMETERS
 from orders.forms import (
     DETAIL_FORMS,
     BulkActionForm,
@@ -35,16 +36,6 @@ from orders.services import (
 )
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
-FILTER_PARAMETERS = (
-    "q",
-    "payment_status",
-    "fulfillment_status",
-    "date_from",
-    "date_to",
-    "total_min",
-    "total_max",
-    "sort",
-)
 SKIPPED_SHOWN = 20
 
 

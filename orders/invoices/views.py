@@ -12,6 +12,7 @@ from mycommerce.mixins import store_member_required
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission
 from mycommerce.selectors import job_get_for_store
+from orders.filters import FILTER_PARAMETERS
 from orders.invoices.forms import DocumentForm
 from orders.invoices.services import (
     Document,
@@ -23,17 +24,6 @@ from orders.invoices.services import (
 from orders.selectors import order_get_for_store, order_selection_for_store
 
 may_print = store_member_required(permission=Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
-
-LIST_PARAMETERS = (
-    "q",
-    "payment_status",
-    "fulfillment_status",
-    "date_from",
-    "date_to",
-    "total_min",
-    "total_max",
-    "sort",
-)
 
 
 def _pdf_response(pdf: bytes, filename: str, *, as_attachment: bool) -> FileResponse:
@@ -66,7 +56,9 @@ def packing_slip(request, pk: int):
 
 def _back_to_list(request):
     """Back to the list the selection came from, with its filters."""
-    query = {key: request.POST[key] for key in LIST_PARAMETERS if request.POST.get(key)}
+    query = [
+        (key, value) for key in FILTER_PARAMETERS for value in request.POST.getlist(key) if value
+    ]
     url = reverse("orders:list")
     return redirect(f"{url}?{urlencode(query)}" if query else url)
 

@@ -27,35 +27,12 @@ import sys
 import time
 from pathlib import Path
 
+from tests.benchmarks.seeding import seeded_database
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 BENCH_IE_ORDERS = min(int(os.environ.get("BENCH_IE_ORDERS", "50000")), BENCH_ORDERS)
 SMALL_ORDERS = min(10_000, BENCH_ORDERS)
-
-
-def seeded_database(orders: int) -> Path:
-    path = BASE_DIR / "var" / "bench" / f"export-{orders}.sqlite3"
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    for stale in path.parent.glob(partial.name + "*"):
-        stale.unlink()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{partial}"}
-    python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
-    subprocess.run(
-        [python, "manage.py", "seed_demo", "--orders", str(orders)],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-    )
-    # Fold the write-ahead log into the file before renaming it.
-    with sqlite3.connect(partial) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode=DELETE")
-    partial.rename(path)
-    return path
 
 
 def measure(mode: str, database: Path, orders: int) -> dict:

@@ -22,7 +22,6 @@ later runs. Defaults take about four minutes on 2 cores.
 import json
 import os
 import resource
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -30,35 +29,12 @@ import threading
 import time
 from pathlib import Path
 
+from tests.benchmarks.seeding import seeded_database
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_INVOICES = [int(n) for n in os.environ.get("BENCH_INVOICES", "100,1000").split(",")]
 BENCH_TEMPLATE_ORDERS = int(os.environ.get("BENCH_TEMPLATE_ORDERS", "20"))
 BENCH_DIR = Path(__file__).resolve().parent
-
-
-def seeded_database(orders: int) -> Path:
-    path = BASE_DIR / "var" / "bench" / f"invoices-{orders}.sqlite3"
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    for stale in path.parent.glob(partial.name + "*"):
-        stale.unlink()
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{partial}"}
-    python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
-    subprocess.run(
-        [python, "manage.py", "seed_demo", "--orders", str(orders)],
-        cwd=BASE_DIR,
-        env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    with sqlite3.connect(partial) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode=DELETE")
-    partial.rename(path)
-    return path
 
 
 def measure(database: Path, **task) -> dict:

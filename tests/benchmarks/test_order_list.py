@@ -14,20 +14,18 @@ import statistics
 import time
 import tracemalloc
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.benchmarks.seeding import seeded_database
+
 ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
-BENCH_DIR = Path(settings.BASE_DIR) / "var" / "bench"
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarks.order_list_admin")]
 
@@ -38,24 +36,11 @@ def django_db_setup(django_db_blocker):
     for this module only (other benchmarks keep their own database)."""
     if connection.vendor != "sqlite":
         pytest.skip("The order list benchmark runs on SQLite.")
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    path = BENCH_DIR / f"orders-{ORDERS}.sqlite3"
+    path = seeded_database(ORDERS)
     original = connection.settings_dict["NAME"]
     with django_db_blocker.unblock():
         connections.close_all()
-        if not path.exists():
-            partial = path.with_suffix(".partial")
-            partial.unlink(missing_ok=True)
-            connection.settings_dict["NAME"] = str(partial)
-            call_command("migrate", verbosity=0)
-            started = time.perf_counter()
-            call_command("seed_demo", orders=ORDERS, stores=1)
-            print(f"seeded {ORDERS:,} orders in {time.perf_counter() - started:.0f} s")
-            connections.close_all()
-            partial.rename(path)
         connection.settings_dict["NAME"] = str(path)
-        # New indexes of later migrations reach the cached file too.
-        call_command("migrate", verbosity=0)
     yield
     with django_db_blocker.unblock():
         connections.close_all()

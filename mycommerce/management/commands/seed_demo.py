@@ -17,8 +17,9 @@ from mycommerce.models import Membership, Store
 from mycommerce.plans import Plan
 from mycommerce.roles import Role
 from numbering.services import numbering_allocate
-from orders.models import Order, OrderEvent, OrderLine, Refund
+from orders.models import Order, OrderEvent, OrderLine, OrderTax, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
+from orders.totals import TAX_RATE, LinePart, TaxPart, totals_compute
 
 DEFAULT_PASSWORD = "demo-password-2026"
 BATCH = 2000
@@ -124,7 +125,7 @@ STATUS_MIX = [
     ((PaymentStatus.REFUNDED, FulfillmentStatus.RETURNED), 2),
     ((PaymentStatus.PARTIALLY_REFUNDED, FulfillmentStatus.DELIVERED), 3),
 ]
-TAX_RATE = Decimal("0.20")
+VAT_RATE = Decimal("20")
 
 
 class Command(BaseCommand):
@@ -193,21 +194,36 @@ class Command(BaseCommand):
             size = min(BATCH, count - done)
             with transaction.atomic():
                 numbers = numbering_allocate(store=store, count=size)
-                # Oldest first, so numbers grow with dates as in a real shop.
-                ages = sorted((rng.random() * 365 for _ in range(size)), reverse=True)
+                # Spread over the last 365 days, oldest first, so numbers grow with dates.
+                ages = [365 * (1 - (done + i + rng.random()) / count) for i in range(size)]
                 orders, lines_per_order = [], []
-                for allocated, age in zip(numbers, ages):
+                for i, (allocated, age) in enumerate(zip(numbers, ages)):
+                    # The first orders go through every status pair, so each is represented.
+                    pair = (
+                        statuses[done + i]
+                        if done + i < len(statuses)
+                        else rng.choices(statuses, weights)[0]
+                    )
                     order, lines = self.make_order(
-                        store, allocated, now - timedelta(days=age), rng, statuses, weights
+                        store, allocated, now - timedelta(days=age), rng, pair
                     )
                     orders.append(order)
                     lines_per_order.append(lines)
                 Order.objects.bulk_create(orders)
-                all_lines, events, refunds = [], [], []
+                all_lines, taxes, events, refunds = [], [], [], []
                 for order, lines in zip(orders, lines_per_order):
                     for line in lines:
                         line.order_id = order.pk
                     all_lines.extend(lines)
+                    taxes.append(
+                        OrderTax(
+                            order_id=order.pk,
+                            name="TVA 20 %",
+                            kind=OrderTax.Kind.RATE,
+                            value=VAT_RATE,
+                            amount=order.tax_total,
+                        )
+                    )
                     events.append(
                         OrderEvent(
                             order_id=order.pk,
@@ -226,11 +242,12 @@ class Command(BaseCommand):
                             )
                         )
                 OrderLine.objects.bulk_create(all_lines, batch_size=5000)
+                OrderTax.objects.bulk_create(taxes, batch_size=5000)
                 OrderEvent.objects.bulk_create(events, batch_size=5000)
                 Refund.objects.bulk_create(refunds, batch_size=5000)
             done += size
 
-    def make_order(self, store, allocated, created_at, rng, statuses, weights):
+    def make_order(self, store, allocated, created_at, rng, status_pair):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         name = f"{first} {last}"
         street, postcode, city = rng.choice(ADDRESSES)
@@ -252,10 +269,15 @@ class Command(BaseCommand):
                 )
             )
         shipping = Decimal("0.00") if subtotal >= 60 else Decimal("4.90")
-        # Catalogue prices include VAT; the tax line shows the VAT they contain.
-        tax = (subtotal - subtotal / (1 + TAX_RATE)).quantize(CENT)
-        total = subtotal + shipping
-        payment, fulfillment = rng.choices(statuses, weights)[0]
+        # Catalogue prices exclude VAT, as the order form's totals do.
+        totals = totals_compute(
+            currency=store.currency,
+            lines=[LinePart(quantity=line.quantity, unit_price=line.unit_price) for line in lines],
+            taxes=[TaxPart(kind=TAX_RATE, value=VAT_RATE)],
+            shipping=shipping,
+        )
+        tax, total = totals.tax_total, totals.total
+        payment, fulfillment = status_pair
         refunded = Decimal("0.00")
         if payment == PaymentStatus.REFUNDED:
             refunded = total

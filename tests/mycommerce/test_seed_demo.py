@@ -1,0 +1,56 @@
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Sum
+from django.test import Client
+
+from mycommerce.models import Membership, Store
+from orders.models import Order, OrderLine
+from orders.statuses import FulfillmentStatus, PaymentStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_two_stores_with_their_users_and_realistic_orders(capsys):
+    call_command("seed_demo", orders=40, stores=2, password="s3cret-demo")
+    out = capsys.readouterr().out
+    assert "orders/s" in out and "s3cret-demo" in out
+
+    boutique, lyon = Store.objects.get(name="MaBoutique"), Store.objects.get(name="Succursale Lyon")
+    assert (boutique.plan, boutique.currency, boutique.language) == ("standard", "EUR", "fr")
+    assert lyon.plan == "free"
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {
+        "owner": "owner",
+        "admin": "admin",
+        "staff": "staff",
+        "lyon-owner": "owner",
+        "lyon-admin": "admin",
+        "lyon-staff": "staff",
+    }
+    assert Client().login(username="owner", password="s3cret-demo")
+
+    orders = Order.objects.filter(store=boutique)
+    assert orders.count() == 40
+    assert list(orders.order_by("number").values_list("number", flat=True)) == list(range(1, 41))
+    assert set(orders.values_list("payment_status", flat=True)) == set(PaymentStatus.values)
+    assert set(orders.values_list("fulfillment_status", flat=True)) == set(FulfillmentStatus.values)
+    by_date = list(orders.order_by("created_at").values_list("number", flat=True))
+    assert by_date == sorted(by_date)
+
+    line_counts = orders.annotate(n=Count("lines")).values_list("n", flat=True)
+    assert min(line_counts) >= 1 and max(line_counts) <= 6
+    for order in orders.annotate(lines_sum=Sum("lines__line_total")):
+        assert order.lines_sum == order.subtotal
+        assert order.total == (
+            order.subtotal - order.discount_total + order.tax_total + order.shipping_total
+        )
+        assert order.refunded_total <= order.total
+    for line in OrderLine.objects.all():
+        assert line.line_total == line.unit_price * line.quantity
+
+
+def test_seed_demo_if_empty_leaves_an_existing_database_alone(capsys):
+    call_command("seed_demo", orders=3)
+    call_command("seed_demo", orders=50, if_empty=True)
+    assert Order.objects.count() == 3
+    assert "nothing to do" in capsys.readouterr().out
