@@ -38,5 +38,9 @@
       refresh();
     });
   });
+  // A box ticked before this script ran (or restored by the browser on "back") still counts.
+  if ((pageBox && pageBox.checked) || (allBox && allBox.checked)) {
+    rows.forEach(function (box) { box.checked = true; });
+  }
   refresh();
 })();
