@@ -54,6 +54,7 @@ def test_edit_an_order_then_take_a_phone_order(page: Page, live_server):
 
     page.goto(f"{live_server.url}/orders/")
     page.get_by_role("link", name="New order").click()
+    page.wait_for_load_state()
     page.get_by_label("Order taken by").select_option("phone")
     page.get_by_label("Customer name").fill("Léa Petit")
     page.get_by_label("Customer e-mail").fill("lea@example.fr")

@@ -48,6 +48,7 @@ def test_export_paid_orders_with_semicolon_and_four_columns(page: Page, live_ser
 
 
 def choose_and_download(page: Page, labels: tuple[str, ...]) -> list[list[str]]:
+    page.wait_for_load_state()  # "Untick all columns" is the page script's
     page.get_by_label("Semicolon ( ; )").check()
     page.get_by_label("One row per order (lines summarised)").check()
     page.get_by_role("button", name="Untick all columns").click()

@@ -21,6 +21,7 @@ def test_filter_paid_select_two_and_mark_them_shipped(page: Page, live_server):
     sign_in(page, live_server, membership.user.username)
     page.locator("label[for='payment-paid']").click()
     page.get_by_role("button", name="Filter").click()
+    page.wait_for_load_state()
     expect(page.locator(f"tr[data-order='{unpaid.pk}']")).to_have_count(0)
     expect(page.get_by_test_id("active-filters")).to_contain_text("Payment: Paid")
 

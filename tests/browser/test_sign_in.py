@@ -12,6 +12,8 @@ def sign_in(page: Page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # The next step may need the page's scripts: wait for the list to load, not just commit.
+    page.wait_for_load_state()
 
 
 def test_sign_in_switch_to_french_and_see_the_orders(page: Page, live_server):

@@ -15,6 +15,7 @@ def test_preview_follows_typing_and_saving_changes_the_next_order(page: Page, li
     OrderFactory(store=admin.store)
     sign_in(page, live_server, admin.user.username)
     page.get_by_role("link", name="Order numbering").click()
+    page.wait_for_load_state()
     preview = page.locator("#numbering-preview")
     expect(preview).to_have_text("2")
 
