@@ -27,8 +27,6 @@ import sys
 import time
 from pathlib import Path
 
-from tests.benchmarks.seeding import seeded_database
-
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 BENCH_IE_ORDERS = min(int(os.environ.get("BENCH_IE_ORDERS", "50000")), BENCH_ORDERS)
@@ -61,6 +59,9 @@ def report(label: str, figures: dict, raw: dict | None = None) -> str:
 
 
 def test_export_speed():
+    # Imported here: this file also runs as a plain script, outside the test package.
+    from tests.benchmarks.seeding import seeded_database
+
     database = seeded_database(BENCH_ORDERS)
     raw = measure("raw", database, BENCH_ORDERS)
     ours = measure("ours", database, BENCH_ORDERS)
