@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mycommerce.models import Store
 from mycommerce.plans import Plan
+from mycommerce.services import STORE_SETTINGS_FIELDS
 
 
 class StoreSwitchForm(forms.Form):
@@ -16,15 +17,7 @@ class PlanForm(forms.Form):
 class StoreSettingsForm(forms.ModelForm):
     class Meta:
         model = Store
-        fields = [
-            "name",
-            "legal_address",
-            "vat_number",
-            "currency",
-            "language",
-            "timezone",
-            "paper_size",
-        ]
+        fields = list(STORE_SETTINGS_FIELDS)
         widgets = {"legal_address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_currency(self):

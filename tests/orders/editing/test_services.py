@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from mycommerce.plans import FeatureNotInPlan, Plan
 from orders.editing.services import (
+    EDITABLE_FIELDS,
     DiscountData,
     LineData,
     OrderData,
@@ -26,26 +27,7 @@ D = Decimal
 
 
 def data_of(order: Order, **changes) -> OrderData:
-    fields = {
-        name: getattr(order, name)
-        for name in (
-            "customer_name",
-            "customer_email",
-            "customer_phone",
-            "billing_name",
-            "billing_street",
-            "billing_postcode",
-            "billing_city",
-            "billing_country",
-            "shipping_name",
-            "shipping_street",
-            "shipping_postcode",
-            "shipping_city",
-            "shipping_country",
-            "shipping_method",
-            "shipping_total",
-        )
-    }
+    fields = {name: getattr(order, name) for name in (*EDITABLE_FIELDS, "shipping_total")}
     fields["lines"] = [
         LineData(
             line_id=line.pk,
