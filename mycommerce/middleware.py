@@ -1,3 +1,7 @@
+import zoneinfo
+
+from django.utils import timezone
+
 from mycommerce.selectors import membership_list_for_user
 from mycommerce.services import SESSION_STORE_KEY
 
@@ -6,7 +10,8 @@ class CurrentStoreMiddleware:
     """Puts the signed-in user's current store and membership on the request.
 
     The current store is kept in the session; a user who belongs to no store gets
-    `request.store = None` and every store page refuses them.
+    `request.store = None` and every store page refuses them. Dates are shown, and date
+    filters read, in the store's time zone.
     """
 
     def __init__(self, get_response):
@@ -26,4 +31,13 @@ class CurrentStoreMiddleware:
             if current is not None:
                 request.membership = current
                 request.store = current.store
-        return self.get_response(request)
+        if request.store is None:
+            return self.get_response(request)
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(request.store.timezone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

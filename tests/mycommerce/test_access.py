@@ -62,3 +62,23 @@ def test_switching_to_a_store_one_is_not_member_of_is_a_404(store, other_store, 
     client = client_for(staff)
     assert client.post("/stores/switch/", {"store": other_store.pk}).status_code == 404
     assert client.post("/stores/switch/", {"store": "x"}).status_code == 302
+
+
+@pytest.mark.django_db
+def test_dates_are_shown_in_the_store_time_zone(store, staff):
+    from datetime import UTC, datetime
+
+    store.timezone = "America/Montreal"
+    store.save()
+    # 02:30 in UTC is still the evening before in Montréal.
+    OrderFactory(store=store, created_at=datetime(2026, 3, 10, 2, 30, tzinfo=UTC))
+    client = client_for(staff)
+    content = client.get("/orders/").content.decode()
+    assert "03/09/2026" in content or "09/03/2026" in content or "2026-03-09" in content
+    assert (
+        client.get("/orders/?date_from=2026-03-09&date_to=2026-03-09")
+        .context["page"]
+        .paginator.count
+        == 1
+    )
+    assert client.get("/orders/?date_from=2026-03-10").context["page"].paginator.count == 0
