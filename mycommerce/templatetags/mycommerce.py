@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
 
 from mycommerce.money import format_money
 
@@ -24,3 +25,9 @@ def query_replace(context, **kwargs) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def colon(label: str) -> str:
+    """“Label:” as the language writes it (French puts a no-break space before the colon)."""
+    return gettext("%(label)s:") % {"label": label}
