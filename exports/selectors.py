@@ -7,14 +7,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils.translation import gettext as _
 
 from exports.columns import COLUMN_KEYS
 from exports.models import DecimalMark, ExportSettings, Layout, Separator
 from mycommerce.models import Store
-from orders.filters import FILTER_PARAMETERS, OrderFilterSet
+from orders.filters import FILTER_PARAMETERS
 from orders.models import Order, OrderLine
-from orders.selectors import order_queryset_for_store, order_selection_for_store
+from orders.selectors import order_selection_for_store
 
 # The parameters that describe which orders to export: the list's selection or its filters.
 SELECTION_KEYS = ("ids", "select_all", *FILTER_PARAMETERS)
@@ -60,20 +59,14 @@ def export_selection(*, store: Store, selection: dict[str, list[str]]) -> Export
     """The orders to export: ticked ones (or "all N matching") through the list's selection
     selector, otherwise every order matching the list's filters, the very same list as the page.
     Ids of another store are left out and reported by the selector."""
+    is_selection = "ids" in selection or "select_all" in selection
     data = QueryDict(mutable=True)
     for key, values in selection.items():
         data.setlist(key, values)
-    if "ids" in selection or "select_all" in selection:
-        queryset, problems = order_selection_for_store(store=store, data=data)
-        return ExportSelection(queryset=queryset, problems=problems, is_selection=True)
-    base = order_queryset_for_store(store=store)
-    filterset = OrderFilterSet(data, queryset=base)
-    if not filterset.is_valid():
-        return ExportSelection(
-            queryset=base.none(),
-            problems=[_("The filters are not valid; nothing was selected.")],
-        )
-    return ExportSelection(queryset=filterset.qs)
+    if not is_selection:
+        data["select_all"] = "1"  # "Export all": every order matching the filters
+    queryset, problems = order_selection_for_store(store=store, data=data)
+    return ExportSelection(queryset=queryset, problems=problems, is_selection=is_selection)
 
 
 def export_selection_count(*, selection: ExportSelection, limit: int | None = None) -> int:

@@ -25,9 +25,16 @@ from exports.selectors import (
     export_selection_count,
 )
 from mycommerce.models import Job, Membership, Store
-from mycommerce.plans import Feature, ensure_store_has_feature
-from mycommerce.roles import Permission, ensure_member_can
-from mycommerce.services import job_complete, job_create, job_fail, job_set_progress, job_start
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission, ensure_member_may
+from mycommerce.services import (
+    job_complete,
+    job_create,
+    job_enqueue,
+    job_fail,
+    job_set_progress,
+    job_start,
+)
 from orders.models import Order
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
@@ -297,11 +304,10 @@ def order_export(
 ) -> ExportOutcome:
     """Export the chosen orders: a stream for a normal size, a background job above the
     threshold. The settings are remembered for this user and store either way."""
-    from exports.tasks import export_orders_task
+    from exports.tasks import export_orders_task  # the task module imports this one
 
     store = membership.store
-    ensure_store_has_feature(store, Feature.ORDERS)
-    ensure_member_can(membership, Permission.MANAGE_ORDERS)
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
     export_settings_remember(user=membership.user, store=store, options=options)
 
     chosen = export_selection(store=store, selection=selection)
@@ -322,8 +328,7 @@ def order_export(
             },
             total=export_selection_count(selection=chosen),
         )
-        result = export_orders_task.enqueue(job_id=job.pk)
-        Job.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id)[:64])
+        job_enqueue(job=job, task=export_orders_task)
         return ExportOutcome(
             filename=filename, count=job.progress_total, problems=chosen.problems, job=job
         )

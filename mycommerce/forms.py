@@ -1,3 +1,6 @@
+import zoneinfo
+
+from babel.numbers import list_currencies
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,16 +24,12 @@ class StoreSettingsForm(forms.ModelForm):
         widgets = {"legal_address": forms.Textarea(attrs={"rows": 3})}
 
     def clean_currency(self):
-        from babel.numbers import list_currencies
-
         currency = self.cleaned_data["currency"].strip().upper()
         if currency not in list_currencies():
             raise forms.ValidationError(_("Enter a currency code such as EUR, USD or CHF."))
         return currency
 
     def clean_timezone(self):
-        import zoneinfo
-
         value = self.cleaned_data["timezone"].strip()
         if value not in zoneinfo.available_timezones():
             raise forms.ValidationError(_("Enter a time zone such as Europe/Paris."))

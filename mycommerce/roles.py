@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mycommerce.plans import ensure_store_has_feature
+
 
 class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
@@ -42,3 +44,11 @@ def member_can(membership, permission: str) -> bool:
 def ensure_member_can(membership, permission: str) -> None:
     if not member_can(membership, permission):
         raise RoleNotAllowed(permission)
+
+
+def ensure_member_may(membership, permission: str, *, feature: str | None = None) -> None:
+    """The server-side guard of views and services: the member's role allows `permission`
+    and, when given, the store's plan includes `feature`."""
+    ensure_member_can(membership, permission)
+    if feature:
+        ensure_store_has_feature(membership.store, feature)

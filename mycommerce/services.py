@@ -69,6 +69,13 @@ def job_create(
     )
 
 
+def job_enqueue(*, job: Job, task) -> None:
+    """Hand the job to a worker (`task` takes the job's id) and remember the task's id."""
+    result = task.enqueue(job_id=job.pk)
+    job.task_id = str(result.id)[:64]
+    Job.objects.filter(pk=job.pk).update(task_id=job.task_id)
+
+
 def job_start(*, job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, error="")
     job.status = Job.Status.RUNNING

@@ -1,3 +1,5 @@
+from copy import copy
+
 from django.contrib import messages
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -65,8 +67,6 @@ class StoreSettingsView(StoreMemberRequiredMixin, FormView):
 
     def get_form_kwargs(self):
         # A copy, so a refused form never alters the request's store.
-        from copy import copy
-
         return {**super().get_form_kwargs(), "instance": copy(self.request.store)}
 
     def form_valid(self, form):

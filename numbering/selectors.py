@@ -35,7 +35,7 @@ def numbering_preview(
             )
         )
     number = first_free_number(prefix=prefix, suffix=suffix, start=start, retired=retired)
-    return f"{prefix}{number}{suffix}"
+    return NumberSequence(prefix=prefix, suffix=suffix).format(number)
 
 
 def numbering_change_list(*, store: Store, limit: int = 50) -> QuerySet[NumberingChange]:

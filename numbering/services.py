@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Membership, Store
-from mycommerce.plans import Feature, ensure_store_has_feature
-from mycommerce.roles import Permission, ensure_member_can
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission, ensure_member_may
 from numbering.models import NumberingChange, NumberSequence, RetiredFormat, first_free_number
 from numbering.validators import MAX_NUMBER, validate_affix
 
@@ -75,9 +75,8 @@ def numbering_update_settings(
     `next_number=None` keeps the counter where it is (orders may have moved it meanwhile).
     Returns the audit entry, or None when nothing changed.
     """
-    ensure_member_can(membership, Permission.MANAGE_SETTINGS)
+    ensure_member_may(membership, Permission.MANAGE_SETTINGS, feature=Feature.CUSTOM_NUMBERING)
     store = membership.store
-    ensure_store_has_feature(store, Feature.CUSTOM_NUMBERING)
     errors = {}
     for field, value in (("prefix", prefix), ("suffix", suffix)):
         try:

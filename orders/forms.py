@@ -16,7 +16,8 @@ from orders.statuses import (
 
 
 class _OrderForm(forms.Form):
-    """A form about one order; it carries the version it was shown with."""
+    """A form about one order; it carries the version it was shown with, which the service
+    compares under the row lock (a stale form changes nothing)."""
 
     form_name = ""
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -28,19 +29,6 @@ class _OrderForm(forms.Form):
         self.order = order
         self.helper = FormHelper()
         self.helper.form_tag = False
-
-    def clean(self):
-        cleaned = super().clean()
-        version = cleaned.get("version")
-        if version is not None and version != self.order.version:
-            raise forms.ValidationError(
-                _(
-                    "Someone else changed this order since you opened it. Nothing was "
-                    "changed: check its current state below and try again."
-                ),
-                code="stale",
-            )
-        return cleaned
 
 
 class PaymentStatusForm(_OrderForm):
@@ -96,16 +84,6 @@ class RefundForm(_OrderForm):
             "This records the refund only: send the money back through your payment provider."
         )
 
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount > self.order.refundable_amount:
-            raise forms.ValidationError(
-                _("At most %(max)s can still be refunded."),
-                params={"max": f"{self.order.refundable_amount:.2f} {self.order.currency}"},
-                code="too_much",
-            )
-        return amount
-
 
 class NoteForm(_OrderForm):
     form_name = "note"
@@ -113,11 +91,8 @@ class NoteForm(_OrderForm):
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, order=order, **kwargs)
-        self.fields["version"].required = False
-
-    def clean(self):
         # A note changes nothing of the order: adding one to a page left open is fine.
-        return forms.Form.clean(self)
+        self.fields["version"].required = False
 
 
 DETAIL_FORMS = {

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Store
+from orders.filters import OrderFilterSet
 from orders.models import Order, OrderEvent, OrderNote, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
@@ -34,8 +35,6 @@ def order_selection_for_store(*, store: Store, data) -> tuple[QuerySet[Order], l
     a deterministic order (the list's sort, then the primary key).
     Returns (queryset, problems) where problems are translated messages.
     """
-    from orders.filters import OrderFilterSet
-
     base = order_queryset_for_store(store=store)
     problems: list[str] = []
     if data.get("select_all") in ("1", "true", "on"):
@@ -80,8 +79,6 @@ class OrderFacets:
 
 def order_facets(*, store: Store, data, filterset) -> OrderFacets:
     """One GROUP BY over the (payment, fulfillment) pairs gives both facets and the total."""
-    from orders.filters import OrderFilterSet
-
     without_statuses = data.copy()
     for name in STATUS_FILTERS:
         without_statuses.pop(name, None)
@@ -121,8 +118,6 @@ class OrderListPage:
 def order_list_page(*, store: Store, data) -> OrderListPage:
     """The list's page of orders for the GET parameters `data`, in a constant number of
     queries: the facets (which also give the count: no separate COUNT) and the rows."""
-    from orders.filters import OrderFilterSet
-
     problems: list[str] = []
     shown = OrderFilterSet(data, queryset=order_queryset_for_store(store=store))
     filterset = shown

@@ -12,9 +12,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Membership, Store
-from mycommerce.plans import Feature, ensure_store_has_feature
-from mycommerce.roles import Permission, ensure_member_can
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission, ensure_member_may
 from orders.models import Order, OrderEvent, OrderNote, Refund
+from orders.policies import order_is_paid
 from orders.statuses import (
     TRACKING_STATUSES,
     PaymentStatus,
@@ -35,9 +36,8 @@ class BulkResult:
 
 
 def _ensure_can_work_on_orders(*, user: AbstractBaseUser, store: Store) -> None:
-    ensure_store_has_feature(store, Feature.ORDERS)
-    membership = Membership.objects.filter(user=user, store=store).first()
-    ensure_member_can(membership, Permission.MANAGE_ORDERS)
+    membership = Membership.objects.filter(user=user, store=store).select_related("store").first()
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
 
 
 def _lock(*, order: Order, expected_version: int | None) -> Order:
@@ -222,24 +222,32 @@ def order_refund(
     _ensure_can_work_on_orders(user=user, store=order.store)
     amount = Decimal(amount).quantize(CENT)
     if amount <= 0:
-        raise ValidationError(_("The refund amount must be more than zero."), code="amount")
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    _("The refund amount must be more than zero."), code="amount"
+                )
+            }
+        )
     with transaction.atomic():
         locked = _lock(order=order, expected_version=expected_version)
         refundable = locked.refundable_amount
-        if locked.payment_status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+        if not order_is_paid(locked):
             raise ValidationError(
                 _("Only a paid order can be refunded (this one is “%(status)s”).")
                 % {"status": locked.get_payment_status_display()},
                 code="not_paid",
             )
         if amount > refundable:
+            # What was paid minus what was already refunded.
             raise ValidationError(
-                _(
-                    "The refund cannot exceed what was paid minus what was already refunded: "
-                    "%(max)s at most."
-                )
-                % {"max": f"{refundable:.2f} {locked.currency}"},
-                code="too_much",
+                {
+                    "amount": ValidationError(
+                        _("At most %(max)s can still be refunded.")
+                        % {"max": f"{refundable:.2f} {locked.currency}"},
+                        code="too_much",
+                    )
+                }
             )
         previous = locked.payment_status
         locked.refunded_total = (locked.refunded_total + amount).quantize(CENT)

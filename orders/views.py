@@ -20,7 +20,7 @@ from orders.forms import (
     PaymentStatusForm,
     RefundForm,
 )
-from orders.policies import order_is_editable
+from orders.policies import order_is_editable, order_is_paid
 from orders.selectors import (
     PAGE_SIZES,
     order_detail_for_store,
@@ -190,6 +190,7 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
             "editing_allowed": editing_allowed,
             "editing_upgrade_message": upgrade_message(Feature.ORDER_EDITING),
             "is_editable": order_is_editable(order),
+            "is_paid": order_is_paid(order),
             "open_form": bound.form_name if bound is not None else "",
         }
         return render(request, self.template_name, context, status=status)

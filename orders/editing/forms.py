@@ -16,7 +16,7 @@ from orders.editing.services import (
     LineData,
     OrderData,
     TaxData,
-    order_totals_for_data,
+    order_parts_validate,
 )
 from orders.models import Order, OrderDiscount, OrderTax
 
@@ -214,7 +214,6 @@ class OrderFormBundle:
         self.lines = LineFormSet(data=data, initial=lines, prefix="lines")
         self.discounts = DiscountFormSet(data=data, initial=discounts, prefix="discounts")
         self.taxes = TaxFormSet(data=data, initial=taxes, prefix="taxes")
-        self.currency = order.currency if order else None
         self.totals = None
 
     @property
@@ -233,16 +232,12 @@ class OrderFormBundle:
         )
         if not money_parts_valid:
             return False
-        if not _kept(self.lines):
-            self.lines._non_form_errors.append(_("Add at least one line."))
+        try:
+            self.totals = order_parts_validate(currency=currency, data=self.order_data())
+        except ValidationError as error:
+            formset = self.discounts if error.code == "discount_too_large" else self.lines
+            formset._non_form_errors.extend(error.messages)
             return False
-        totals = order_totals_for_data(currency=currency, data=self.order_data())
-        if totals.discounts_exceed_subtotal:
-            self.discounts._non_form_errors.append(
-                _("The discounts are larger than the subtotal; lower them or add lines.")
-            )
-            return False
-        self.totals = totals
         return valid
 
     @property

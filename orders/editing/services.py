@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from mycommerce.models import Membership
 from mycommerce.money import format_money
-from mycommerce.plans import Feature, ensure_store_has_feature
-from mycommerce.roles import Permission, ensure_member_can
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission, ensure_member_may
 from numbering.services import numbering_allocate
 from orders.models import Order, OrderDiscount, OrderEvent, OrderLine, OrderTax
-from orders.policies import order_is_editable
+from orders.policies import order_is_editable, order_is_paid
 from orders.selectors import order_queryset_for_store
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import DiscountPart, LinePart, TaxPart, Totals, totals_compute
@@ -121,7 +121,7 @@ class OrderEditResult:
     @property
     def difference(self) -> Decimal:
         """What the customer owes (positive) or is owed (negative) after editing a paid order."""
-        if self.order.payment_status not in (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED):
+        if not order_is_paid(self.order):
             return Decimal("0.00")
         return self.total_after - self.total_before
 
@@ -136,7 +136,8 @@ def order_totals_for_data(*, currency: str, data: OrderData) -> Totals:
     )
 
 
-def _validate(*, currency: str, data: OrderData) -> Totals:
+def order_parts_validate(*, currency: str, data: OrderData) -> Totals:
+    """The rules of an order's parts, and its totals when they hold."""
     if not data.lines:
         raise ValidationError(_("An order needs at least one line."), code="no_line")
     if len(data.lines) > MAX_LINES:
@@ -161,11 +162,6 @@ def _validate(*, currency: str, data: OrderData) -> Totals:
             code="discount_too_large",
         )
     return totals
-
-
-def _ensure_allowed(membership: Membership) -> None:
-    ensure_store_has_feature(membership.store, Feature.ORDER_EDITING)
-    ensure_member_can(membership, Permission.MANAGE_ORDERS)
 
 
 def _write_parts(*, order: Order, data: OrderData, totals: Totals) -> None:
@@ -213,14 +209,20 @@ def _describe_line(quantity: int, name: str, sku: str) -> str:
     return f"{quantity} × {name} ({sku})" if sku else f"{quantity} × {name}"
 
 
-def _describe_discount(kind: str, value: Decimal, label: str, currency: str) -> str:
-    amount = f"{value.normalize():f} %" if kind == OrderDiscount.Kind.PERCENT else None
-    return f"{label} ({amount or format_money(value, currency)})"
+def _describe_part(label: str, value: Decimal, *, percent: bool, currency: str) -> str:
+    """A discount or tax as the timeline shows it: "Fidélité (10 %)", "Port (€4.90)"."""
+    amount = f"{value.normalize():f} %" if percent else format_money(value, currency)
+    return f"{label} ({amount})"
 
 
-def _describe_tax(kind: str, value: Decimal, name: str, currency: str) -> str:
-    amount = f"{value.normalize():f} %" if kind == OrderTax.Kind.RATE else None
-    return f"{name} ({amount or format_money(value, currency)})"
+def _describe_discount(d, currency: str) -> str:
+    return _describe_part(
+        d.label, d.value, percent=d.kind == OrderDiscount.Kind.PERCENT, currency=currency
+    )
+
+
+def _describe_tax(t, currency: str) -> str:
+    return _describe_part(t.name, t.value, percent=t.kind == OrderTax.Kind.RATE, currency=currency)
 
 
 def order_edit_summary(*, order: Order, data: OrderData) -> list[str]:
@@ -290,15 +292,13 @@ def order_edit_summary(*, order: Order, data: OrderData) -> list[str]:
             }
         )
 
-    old_discounts = [
-        _describe_discount(d.kind, d.value, d.label, currency) for d in order.discounts.all()
-    ]
-    new_discounts = [_describe_discount(d.kind, d.value, d.label, currency) for d in data.discounts]
+    old_discounts = [_describe_discount(d, currency) for d in order.discounts.all()]
+    new_discounts = [_describe_discount(d, currency) for d in data.discounts]
     summary += _list_changes(
         old_discounts, new_discounts, _("Discount added: %s"), _("Discount removed: %s")
     )
-    old_taxes = [_describe_tax(t.kind, t.value, t.name, currency) for t in order.taxes.all()]
-    new_taxes = [_describe_tax(t.kind, t.value, t.name, currency) for t in data.taxes]
+    old_taxes = [_describe_tax(t, currency) for t in order.taxes.all()]
+    new_taxes = [_describe_tax(t, currency) for t in data.taxes]
     summary += _list_changes(old_taxes, new_taxes, _("Tax added: %s"), _("Tax removed: %s"))
     return summary
 
@@ -322,7 +322,7 @@ def order_edit(
     Writes one `edited` event with a readable summary and the totals before and after,
     and bumps the version. A stale version changes nothing and raises StaleOrderVersion.
     """
-    _ensure_allowed(membership)
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDER_EDITING)
     with transaction.atomic():
         order = (
             order_queryset_for_store(store=membership.store).select_for_update().get(pk=order_pk)
@@ -331,7 +331,7 @@ def order_edit(
             raise OrderNotEditable(order)
         if order.version != version:
             raise StaleOrderVersion(order)
-        totals = _validate(currency=order.currency, data=data)
+        totals = order_parts_validate(currency=order.currency, data=data)
         total_before = order.total
         summary = order_edit_summary(order=order, data=data)
         if not summary:
@@ -368,11 +368,11 @@ def order_create_manual(
     record_as_paid: bool = False,
 ) -> Order:
     """Record an order taken by phone, e-mail or otherwise; it gets the next order number."""
-    _ensure_allowed(membership)
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDER_EDITING)
     if source not in MANUAL_SOURCES:
         raise ValidationError(_("Choose where the order came from."), code="source")
     store = membership.store
-    totals = _validate(currency=store.currency, data=data)
+    totals = order_parts_validate(currency=store.currency, data=data)
     with transaction.atomic():
         allocated = numbering_allocate(store=store, count=1)[0]
         order = Order(

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -16,20 +16,14 @@ from orders.editing.services import (
     order_edit,
 )
 from orders.models import Order, OrderEvent
-from orders.policies import order_is_editable
+from orders.policies import order_is_editable, order_is_paid
 from orders.selectors import order_get_for_store
-from orders.statuses import PaymentStatus
 
 TEMPLATE = "orders/editing/order_form.html"
-PAID_STATUSES = (PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED)
 
 
 def order_detail_url(order: Order) -> str:
-    """The order's page; the edit page until the detail page exists."""
-    try:
-        return reverse("orders:detail", args=[order.pk])
-    except NoReverseMatch:
-        return reverse("orders:edit", args=[order.pk])
+    return reverse("orders:detail", args=[order.pk])
 
 
 class OrderFormViewMixin(StoreMemberRequiredMixin):
@@ -38,7 +32,7 @@ class OrderFormViewMixin(StoreMemberRequiredMixin):
 
     def render_form(self, bundle, *, order=None, status=200, **extra):
         currency = order.currency if order else self.request.store.currency
-        paid = order is not None and order.payment_status in PAID_STATUSES
+        paid = order is not None and order_is_paid(order)
         if paid and bundle.totals is not None:
             difference = bundle.totals.total - order.total
             extra.update(due=max(difference, 0), to_refund=max(-difference, 0))

@@ -20,11 +20,12 @@ from django.utils.translation import gettext_lazy
 
 from mycommerce.models import Job, Membership, Store, job_file_path
 from mycommerce.money import babel_locale
-from mycommerce.plans import Feature, ensure_store_has_feature
-from mycommerce.roles import Permission, ensure_member_can
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission, ensure_member_may
 from mycommerce.services import (
     job_complete,
     job_create,
+    job_enqueue,
     job_fail,
     job_set_progress,
     job_start,
@@ -107,11 +108,6 @@ def invoice_html(
         )
 
 
-def _ensure_may_print(membership: Membership) -> None:
-    ensure_member_can(membership, Permission.MANAGE_ORDERS)
-    ensure_store_has_feature(membership.store, Feature.ORDERS)
-
-
 def _record_printed(*, order_ids: list[int], user, document: str, job: Job | None = None) -> None:
     details = {"document": str(document)}
     if job is not None:
@@ -130,7 +126,7 @@ def _record_printed(*, order_ids: list[int], user, document: str, job: Job | Non
 
 def invoice_pdf_for_order(*, membership: Membership, order: Order, document: str) -> bytes:
     """One order's invoice or packing slip as a PDF."""
-    _ensure_may_print(membership)
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
     pdf = pdf_from_html(invoice_html(store=membership.store, orders=[order], document=document))
     _record_printed(order_ids=[order.pk], user=membership.user, document=document)
     return pdf
@@ -147,7 +143,7 @@ def invoice_batch_print(
     *, membership: Membership, queryset: QuerySet[Order], document: str
 ) -> InvoiceBatch:
     """A batch of the selected orders as one PDF: answered at once when small, else a job."""
-    _ensure_may_print(membership)
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
     store = membership.store
     ids = invoice_selection_ids(queryset=queryset, limit=MAX_BATCH + 1)
     if not ids:
@@ -179,7 +175,7 @@ def invoice_batch_print(
 
 def invoice_batch_resume(*, membership: Membership, job: Job) -> Job:
     """Start an interrupted or failed batch again; the pages already rendered are kept."""
-    _ensure_may_print(membership)
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
     if job.kind != Job.Kind.INVOICES or job.status == Job.Status.DONE:
         raise ValidationError(_("This job is finished: there is nothing to resume."))
     Job.objects.filter(pk=job.pk).update(status=Job.Status.PENDING, error="", finished_at=None)
@@ -189,10 +185,10 @@ def invoice_batch_resume(*, membership: Membership, job: Job) -> Job:
 
 
 def _enqueue(job: Job) -> None:
+    # Imported here: the task module imports this one.
     from orders.invoices.tasks import invoice_batch_task
 
-    result = invoice_batch_task.enqueue(job_id=job.pk)
-    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job_enqueue(job=job, task=invoice_batch_task)
 
 
 def invoice_chunk_size(total: int) -> int:
