@@ -36,6 +36,7 @@ run: messages migrate
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 test: messages lint
 	$(PY) -m pytest

@@ -28,13 +28,25 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+def roles_with(permission: str) -> list[Role]:
+    return [Role(role) for role, allowed in ROLE_PERMISSIONS.items() if permission in allowed]
+
+
+def role_refusal_message(permission: str) -> str:
+    """Why a role may not do something, naming the roles that may (never a plan)."""
+    return _(
+        "Your role in this store does not allow this: %(permission)s. "
+        "Ask a member whose role is %(roles)s."
+    ) % {
+        "permission": Permission(permission).label,
+        "roles": _(" or ").join(str(role.label) for role in roles_with(permission)),
+    }
+
+
 class RoleNotAllowed(PermissionDenied):
     def __init__(self, permission: str):
         self.permission = Permission(permission)
-        super().__init__(
-            _("Your role in this store does not allow this: %(permission)s.")
-            % {"permission": self.permission.label}
-        )
+        super().__init__(role_refusal_message(permission))
 
 
 def member_can(membership, permission: str) -> bool:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "numbering",
     "orders",
     "exports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -76,10 +76,17 @@ class StoreSettingsView(StoreMemberRequiredMixin, FormView):
 
 
 def permission_denied(request, exception=None):
+    """The 403 page: a plan refusal names the plan that unlocks the feature, a role refusal
+    the roles that may; neither prints a traceback."""
     message = (
         str(exception) if exception and str(exception) else _("You are not allowed to do this.")
     )
-    return render(request, "403.html", {"message": message}, status=403)
+    context = {
+        "message": message,
+        "feature": getattr(exception, "feature", None) if getattr(request, "store", None) else None,
+        "permission": getattr(exception, "permission", None),
+    }
+    return render(request, "403.html", context, status=403)
 
 
 class JobDetailView(StoreMemberRequiredMixin, TemplateView):

@@ -95,29 +95,49 @@ class NoteForm(_OrderForm):
         self.fields["version"].required = False
 
 
-DETAIL_FORMS = {
-    form.form_name: form
-    for form in (PaymentStatusForm, FulfillmentStatusForm, RefundForm, NoteForm)
-}
+def _small(widget_class: type[forms.Widget], css: str, **attrs) -> forms.Widget:
+    return widget_class(attrs={"class": f"{css} {css}-sm", **attrs})
 
 
 class BulkActionForm(forms.Form):
     """The list's bulk action: a whitelisted name and its parameters (the selection is
-    read by order_selection_for_store)."""
+    read by order_selection_for_store). Each action of the registry draws its own fields."""
 
     action = forms.CharField()
     new_payment_status = forms.ChoiceField(
-        label=_("New payment status"), choices=PaymentStatus.choices, required=False
+        label=_("New payment status"),
+        choices=[("", "—"), *PaymentStatus.choices],
+        required=False,
+        widget=_small(forms.Select, "form-select"),
     )
     new_fulfillment_status = forms.ChoiceField(
-        label=_("New fulfillment status"), choices=FulfillmentStatus.choices, required=False
+        label=_("New fulfillment status"),
+        choices=[("", "—"), *FulfillmentStatus.choices],
+        required=False,
+        widget=_small(forms.Select, "form-select"),
     )
-    carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False)
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+    carrier = forms.CharField(
+        label=_("Carrier"),
+        max_length=60,
+        required=False,
+        widget=_small(forms.TextInput, "form-control", size=12),
+    )
+    tracking_number = forms.CharField(
+        label=_("Tracking number"),
+        max_length=80,
+        required=False,
+        widget=_small(forms.TextInput, "form-control", size=16),
+    )
 
     def __init__(self, *args, actions: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.actions = actions
+
+    def menu(self) -> list[tuple]:
+        """The bulk menu: each action with the bound fields it shows."""
+        return [
+            (action, [self[name] for name in action.fields]) for action in self.actions.values()
+        ]
 
     def clean_action(self):
         name = self.cleaned_data["action"]

@@ -1,6 +1,12 @@
 """The one place that decides what may be done to an order; views, templates and
 services all ask here."""
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from mycommerce.models import Membership
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission, ensure_member_may
 from orders.models import Order
 from orders.statuses import PaymentStatus
 
@@ -16,3 +22,18 @@ def order_is_editable(order: Order) -> bool:
 
 def order_is_paid(order: Order) -> bool:
     return order.payment_status in PAID_PAYMENT_STATUSES
+
+
+# Who may place an order from each source: an order a member takes by phone or e-mail
+# needs the order-editing feature; a storefront order (no member) needs none.
+MANUAL_SOURCES = (Order.Source.PHONE, Order.Source.EMAIL, Order.Source.MANUAL)
+
+
+def order_ensure_may_create(*, source: str, membership: Membership | None) -> None:
+    """Refuse an order creation that the source, the role or the plan does not allow."""
+    if source in MANUAL_SOURCES and membership is not None:
+        ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDER_EDITING)
+    elif source != Order.Source.STOREFRONT or membership is not None:
+        raise ValidationError(
+            {"source": ValidationError(_("Choose where the order came from."), code="source")}
+        )

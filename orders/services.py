@@ -1,23 +1,37 @@
-"""Writes to orders: statuses, refunds and notes. Each change locks the order row, follows
+"""Writes to orders: creation, statuses, refunds and notes. Every service takes the acting
+`membership`, asks `ensure_member_may` once, locks the order row (orders/locks.py), follows
 the transitions table of statuses.py, writes an OrderEvent in the same transaction and
 bumps the order's version."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Membership, Store
+from mycommerce.money import format_money
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission, ensure_member_may
+from numbering.services import numbering_allocate
+from orders.events import (
+    event_created,
+    event_fulfillment_changed,
+    event_note_added,
+    event_payment_changed,
+    event_refunded,
+    line_data,
+)
+from orders.locks import order_lock
 from orders.models import Order, OrderEvent, OrderNote, Refund
-from orders.policies import order_is_paid
+from orders.parts import OrderData, order_apply_fields, order_parts_validate, order_write_parts
+from orders.policies import order_ensure_may_create, order_is_paid
 from orders.statuses import (
     TRACKING_STATUSES,
+    FulfillmentStatus,
     PaymentStatus,
     fulfillment_transition_refusal,
     payment_transition_refusal,
@@ -35,31 +49,50 @@ class BulkResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _ensure_can_work_on_orders(*, user: AbstractBaseUser, store: Store) -> None:
-    membership = Membership.objects.filter(user=user, store=store).select_related("store").first()
+def _ensure_may_work_on_orders(membership: Membership) -> None:
     ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
 
 
-def _lock(*, order: Order, expected_version: int | None) -> Order:
-    """The order's row, locked until the end of the transaction; refused when stale."""
-    locked = Order.objects.select_for_update().get(pk=order.pk, store_id=order.store_id)
-    if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
-            _(
-                "Someone else changed this order meanwhile (payment: %(payment)s, "
-                "fulfillment: %(fulfillment)s). Nothing was changed: check the order and "
-                "try again."
-            )
-            % {
-                "payment": locked.get_payment_status_display(),
-                "fulfillment": locked.get_fulfillment_status_display(),
-            },
-            code="stale",
+def order_create(
+    *,
+    store: Store,
+    source: str,
+    data: OrderData,
+    membership: Membership | None = None,
+    paid: bool = False,
+) -> Order:
+    """Place an order: the next number, its parts and totals, and its first event, in one
+    transaction. `membership` is the member taking a phone or e-mail order; a storefront
+    order has none. Who may create from which source is decided in orders/policies.py."""
+    order_ensure_may_create(source=source, membership=membership)
+    totals = order_parts_validate(currency=store.currency, data=data)
+    with transaction.atomic():
+        allocated = numbering_allocate(store=store, count=1)[0]
+        order = Order(
+            store=store,
+            number=allocated.number,
+            reference=allocated.reference,
+            currency=store.currency,
+            source=source,
+            payment_status=PaymentStatus.PAID if paid else PaymentStatus.AWAITING_PAYMENT,
+            fulfillment_status=FulfillmentStatus.AWAITING_PROCESSING,
         )
-    return locked
+        order_apply_fields(order=order, data=data, totals=totals)
+        order.save()
+        order_write_parts(order=order, data=data, totals=totals)
+        event_created(
+            order=order,
+            actor=membership.user if membership else None,
+            lines=[
+                line_data(quantity=line.quantity, name=line.name, sku=line.sku)
+                for line in data.lines
+            ],
+            paid=paid,
+        ).save()
+    return order
 
 
-def _apply_payment_status(*, locked: Order, status: str, user) -> OrderEvent:
+def _apply_payment_status(*, locked: Order, status: str, membership: Membership) -> OrderEvent:
     refusal = payment_transition_refusal(current=locked.payment_status, target=status)
     if refusal:
         raise ValidationError(refusal, code="transition")
@@ -67,16 +100,11 @@ def _apply_payment_status(*, locked: Order, status: str, user) -> OrderEvent:
     locked.payment_status = status
     locked.version += 1
     locked.save(update_fields=["payment_status", "version", "updated_at"])
-    return OrderEvent(
-        order=locked,
-        type=OrderEvent.Type.PAYMENT_STATUS_CHANGED,
-        actor=user,
-        details={"from": previous, "to": status},
-    )
+    return event_payment_changed(order=locked, actor=membership.user, before=previous, after=status)
 
 
 def _apply_fulfillment_status(
-    *, locked: Order, status: str, user, carrier: str, tracking_number: str
+    *, locked: Order, status: str, membership: Membership, carrier: str, tracking_number: str
 ) -> OrderEvent:
     refusal = fulfillment_transition_refusal(
         current=locked.fulfillment_status, target=status, payment_status=locked.payment_status
@@ -97,62 +125,63 @@ def _apply_fulfillment_status(
             _("Nothing to change: the status, carrier and tracking number are the same."),
             code="unchanged",
         )
-    details = {"from": previous, "to": status}
+    tracking = None
     if status in TRACKING_STATUSES:
         locked.carrier, locked.tracking_number = carrier, tracking_number
-        details.update(carrier=carrier, tracking_number=tracking_number)
+        tracking = {"carrier": carrier, "tracking_number": tracking_number}
     locked.fulfillment_status = status
     locked.version += 1
     locked.save(
         update_fields=["fulfillment_status", "carrier", "tracking_number", "version", "updated_at"]
     )
-    event_type = (
-        OrderEvent.Type.TRACKING_CHANGED
-        if previous == status
-        else OrderEvent.Type.FULFILLMENT_STATUS_CHANGED
+    return event_fulfillment_changed(
+        order=locked, actor=membership.user, before=previous, after=status, tracking=tracking
     )
-    return OrderEvent(order=locked, type=event_type, actor=user, details=details)
 
 
 def order_set_payment_status(
-    *, order: Order, status: str, user: AbstractBaseUser, expected_version: int | None = None
+    *, membership: Membership, order: Order, status: str, expected_version: int | None = None
 ) -> Order:
-    _ensure_can_work_on_orders(user=user, store=order.store)
+    _ensure_may_work_on_orders(membership)
     with transaction.atomic():
-        locked = _lock(order=order, expected_version=expected_version)
-        _apply_payment_status(locked=locked, status=status, user=user).save()
+        locked = order_lock(store=membership.store, pk=order.pk, expected_version=expected_version)
+        _apply_payment_status(locked=locked, status=status, membership=membership).save()
     return locked
 
 
 def order_set_fulfillment_status(
     *,
+    membership: Membership,
     order: Order,
     status: str,
-    user: AbstractBaseUser,
     carrier: str = "",
     tracking_number: str = "",
     expected_version: int | None = None,
 ) -> Order:
-    _ensure_can_work_on_orders(user=user, store=order.store)
+    _ensure_may_work_on_orders(membership)
     with transaction.atomic():
-        locked = _lock(order=order, expected_version=expected_version)
+        locked = order_lock(store=membership.store, pk=order.pk, expected_version=expected_version)
         _apply_fulfillment_status(
             locked=locked,
             status=status,
-            user=user,
+            membership=membership,
             carrier=carrier,
             tracking_number=tracking_number,
         ).save()
     return locked
 
 
-def _bulk_apply(*, store: Store, orders: QuerySet[Order], user, apply) -> BulkResult:
-    _ensure_can_work_on_orders(user=user, store=store)
+def _bulk_apply(
+    *, membership: Membership, orders: QuerySet[Order], apply: Callable[[Order], OrderEvent]
+) -> BulkResult:
+    _ensure_may_work_on_orders(membership)
     result = BulkResult()
     with transaction.atomic():
         # Primary-key order: two concurrent bulk changes can never deadlock on each other.
         rows = list(
-            orders.filter(store=store).order_by("pk").select_for_update()[: MAX_BULK_ORDERS + 1]
+            orders.filter(store=membership.store)
+            .order_by("pk")
+            .select_for_update()[: MAX_BULK_ORDERS + 1]
         )
         if len(rows) > MAX_BULK_ORDERS:
             raise ValidationError(
@@ -173,34 +202,33 @@ def _bulk_apply(*, store: Store, orders: QuerySet[Order], user, apply) -> BulkRe
 
 
 def order_bulk_set_payment_status(
-    *, store: Store, orders: QuerySet[Order], status: str, user: AbstractBaseUser
+    *, membership: Membership, orders: QuerySet[Order], status: str
 ) -> BulkResult:
     """Apply the allowed moves only; report the others, order by order."""
     return _bulk_apply(
-        store=store,
+        membership=membership,
         orders=orders,
-        user=user,
-        apply=lambda locked: _apply_payment_status(locked=locked, status=status, user=user),
+        apply=lambda locked: _apply_payment_status(
+            locked=locked, status=status, membership=membership
+        ),
     )
 
 
 def order_bulk_set_fulfillment_status(
     *,
-    store: Store,
+    membership: Membership,
     orders: QuerySet[Order],
     status: str,
-    user: AbstractBaseUser,
     carrier: str = "",
     tracking_number: str = "",
 ) -> BulkResult:
     return _bulk_apply(
-        store=store,
+        membership=membership,
         orders=orders,
-        user=user,
         apply=lambda locked: _apply_fulfillment_status(
             locked=locked,
             status=status,
-            user=user,
+            membership=membership,
             carrier=carrier,
             tracking_number=tracking_number,
         ),
@@ -209,17 +237,17 @@ def order_bulk_set_fulfillment_status(
 
 def order_refund(
     *,
+    membership: Membership,
     order: Order,
     amount: Decimal,
     reason: str,
-    user: AbstractBaseUser,
     expected_version: int | None = None,
 ) -> Refund:
     """Record a full or partial refund; the payment status follows the amounts.
 
     The money itself goes back through the payment provider: this only records it.
     """
-    _ensure_can_work_on_orders(user=user, store=order.store)
+    _ensure_may_work_on_orders(membership)
     amount = Decimal(amount).quantize(CENT)
     if amount <= 0:
         raise ValidationError(
@@ -230,7 +258,7 @@ def order_refund(
             }
         )
     with transaction.atomic():
-        locked = _lock(order=order, expected_version=expected_version)
+        locked = order_lock(store=membership.store, pk=order.pk, expected_version=expected_version)
         refundable = locked.refundable_amount
         if not order_is_paid(locked):
             raise ValidationError(
@@ -244,7 +272,7 @@ def order_refund(
                 {
                     "amount": ValidationError(
                         _("At most %(max)s can still be refunded.")
-                        % {"max": f"{refundable:.2f} {locked.currency}"},
+                        % {"max": format_money(refundable, locked.currency)},
                         code="too_much",
                     )
                 }
@@ -259,32 +287,25 @@ def order_refund(
         locked.version += 1
         locked.save(update_fields=["refunded_total", "payment_status", "version", "updated_at"])
         refund = Refund.objects.create(
-            order=locked, amount=amount, reason=reason.strip(), created_by=user
+            order=locked, amount=amount, reason=reason.strip(), created_by=membership.user
         )
-        OrderEvent.objects.create(
+        event_refunded(
             order=locked,
-            type=OrderEvent.Type.REFUND_RECORDED,
-            actor=user,
-            details={
-                "amount": str(amount),
-                "currency": locked.currency,
-                "reason": refund.reason,
-                "from": previous,
-                "to": locked.payment_status,
-            },
-        )
+            actor=membership.user,
+            amount=amount,
+            reason=refund.reason,
+            before=previous,
+        ).save()
     return refund
 
 
-def order_add_note(*, order: Order, text: str, user: AbstractBaseUser) -> OrderNote:
-    _ensure_can_work_on_orders(user=user, store=order.store)
+def order_add_note(*, membership: Membership, order: Order, text: str) -> OrderNote:
+    _ensure_may_work_on_orders(membership)
     text = text.strip()
     if not text:
         raise ValidationError(_("The note is empty."), code="empty")
     with transaction.atomic():
-        locked = _lock(order=order, expected_version=None)
-        note = OrderNote.objects.create(order=locked, author=user, text=text)
-        OrderEvent.objects.create(
-            order=locked, type=OrderEvent.Type.NOTE_ADDED, actor=user, details={"text": text}
-        )
+        locked = order_lock(store=membership.store, pk=order.pk)
+        note = OrderNote.objects.create(order=locked, author=membership.user, text=text)
+        event_note_added(order=locked, actor=membership.user, text=text).save()
     return note

@@ -8,12 +8,11 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from mycommerce.mixins import StoreMemberRequiredMixin
-from mycommerce.plans import Feature, store_has_feature, upgrade_message
+from mycommerce.plans import Feature, store_has_feature
 from mycommerce.roles import ensure_member_can
 from orders.actions import BULK_ACTIONS
 from orders.filters import FILTER_PARAMETERS
 from orders.forms import (
-    DETAIL_FORMS,
     BulkActionForm,
     FulfillmentStatusForm,
     NoteForm,
@@ -40,34 +39,28 @@ SKIPPED_SHOWN = 20
 
 
 def active_filters(filterset, query) -> list[tuple[str, str, str]]:
-    """The applied filters in words, each with the query string that removes it."""
+    """The applied filters in words (each filter's own label), each with the query string
+    that removes it."""
     if not filterset.is_valid():
         return []
-    labels = {
-        "q": _("Search"),
-        "date_from": _("From"),
-        "date_to": _("To"),
-        "total_min": _("Total from"),
-        "total_max": _("Total to"),
-    }
     chips = []
-    for name in FILTER_PARAMETERS:
-        values = query.getlist(name)
-        if not any(values) or name == "sort":
+    for name, declared in filterset.filters.items():
+        values = [value for value in query.getlist(name) if value]
+        if not values or name == "sort":
             continue
-        if name in ("payment_status", "fulfillment_status"):
-            choices = PaymentStatus if name == "payment_status" else FulfillmentStatus
-            label = _("Payment") if name == "payment_status" else _("Fulfillment")
+        choices = declared.extra.get("choices")
+        if choices:
+            labels = dict(choices)
             for value in values:
                 rest = query.copy()
                 rest.setlist(name, [v for v in values if v != value])
                 rest.pop("page", None)
-                chips.append((label, str(choices(value).label), rest.urlencode()))
+                chips.append((declared.label, str(labels.get(value, value)), rest.urlencode()))
             continue
         rest = query.copy()
         rest.pop(name)
         rest.pop("page", None)
-        chips.append((labels[name], values[-1], rest.urlencode()))
+        chips.append((declared.label, values[-1], rest.urlencode()))
     return chips
 
 
@@ -110,9 +103,6 @@ class OrderListView(StoreMemberRequiredMixin, View):
             ],
             "bulk_form": BulkActionForm(actions=BULK_ACTIONS),
             "can_create": store_has_feature(request.store, Feature.ORDER_EDITING),
-            "editing_upgrade_message": upgrade_message(Feature.ORDER_EDITING),
-            "payment_choices": PaymentStatus.choices,
-            "fulfillment_choices": FulfillmentStatus.choices,
         }
         return render(request, self.template_name, context)
 
@@ -136,7 +126,7 @@ class OrderListView(StoreMemberRequiredMixin, View):
             return redirect(back)
         try:
             result = action.run(
-                store=request.store, orders=orders, user=request.user, data=form.cleaned_data
+                membership=request.membership, orders=orders, data=form.cleaned_data
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -170,28 +160,65 @@ class OrderListView(StoreMemberRequiredMixin, View):
         return redirect(back)
 
 
+def _change_payment(membership, order, data) -> str:
+    order_set_payment_status(
+        membership=membership, order=order, status=data["status"], expected_version=data["version"]
+    )
+    return _("Payment status changed.")
+
+
+def _change_fulfillment(membership, order, data) -> str:
+    order_set_fulfillment_status(
+        membership=membership,
+        order=order,
+        status=data["status"],
+        carrier=data["carrier"],
+        tracking_number=data["tracking_number"],
+        expected_version=data["version"],
+    )
+    return _("Fulfillment status changed.")
+
+
+def _refund(membership, order, data) -> str:
+    order_refund(
+        membership=membership,
+        order=order,
+        amount=data["amount"],
+        reason=data["reason"],
+        expected_version=data["version"],
+    )
+    return _("Refund recorded. Remember to send the money back through your payment provider.")
+
+
+def _add_note(membership, order, data) -> str:
+    order_add_note(membership=membership, order=order, text=data["text"])
+    return _("Note added.")
+
+
+# Each form of the detail page and the service it calls (which returns the success message).
+DETAIL_ACTIONS = {
+    PaymentStatusForm.form_name: (PaymentStatusForm, _change_payment),
+    FulfillmentStatusForm.form_name: (FulfillmentStatusForm, _change_fulfillment),
+    RefundForm.form_name: (RefundForm, _refund),
+    NoteForm.form_name: (NoteForm, _add_note),
+}
+
+
 class OrderDetailView(StoreMemberRequiredMixin, View):
     """GET: the order. POST: one of its forms (payment, fulfillment, refund, note)."""
 
     template_name = "orders/order_detail.html"
 
     def render_page(self, request, order, bound=None, status=200):
-        forms = {name: form_class(order=order) for name, form_class in DETAIL_FORMS.items()}
+        forms = {name: entry[0](order=order) for name, entry in DETAIL_ACTIONS.items()}
         if bound is not None:
             forms[bound.form_name] = bound
-        editing_allowed = store_has_feature(request.store, Feature.ORDER_EDITING)
         context = {
             "order": order,
-            "forms": forms,
-            "payment_form": forms[PaymentStatusForm.form_name],
-            "fulfillment_form": forms[FulfillmentStatusForm.form_name],
-            "refund_form": forms[RefundForm.form_name],
-            "note_form": forms[NoteForm.form_name],
-            "editing_allowed": editing_allowed,
-            "editing_upgrade_message": upgrade_message(Feature.ORDER_EDITING),
+            **{f"{name}_form": form for name, form in forms.items()},
+            "editing_allowed": store_has_feature(request.store, Feature.ORDER_EDITING),
             "is_editable": order_is_editable(order),
             "is_paid": order_is_paid(order),
-            "open_form": bound.form_name if bound is not None else "",
         }
         return render(request, self.template_name, context, status=status)
 
@@ -200,14 +227,14 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
 
     def post(self, request, pk):
         order = order_get_for_store(store=request.store, pk=pk)
-        form_class = DETAIL_FORMS.get(request.POST.get("form", ""))
+        form_class, run = DETAIL_ACTIONS.get(request.POST.get("form", ""), (None, None))
         if form_class is None:
             messages.error(request, _("Unknown form; nothing was changed."))
             return redirect("orders:detail", pk=order.pk)
         form = form_class(request.POST, order=order)
         if form.is_valid():
             try:
-                message = self.apply(form, order, request.user)
+                message = run(request.membership, order, form.cleaned_data)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -215,34 +242,3 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
                 return redirect("orders:detail", pk=order.pk)
         order = order_detail_for_store(store=request.store, pk=pk)
         return self.render_page(request, order, bound=form, status=400)
-
-    def apply(self, form, order, user) -> str:
-        data = form.cleaned_data
-        if isinstance(form, PaymentStatusForm):
-            order_set_payment_status(
-                order=order, status=data["status"], user=user, expected_version=data["version"]
-            )
-            return _("Payment status changed.")
-        if isinstance(form, FulfillmentStatusForm):
-            order_set_fulfillment_status(
-                order=order,
-                status=data["status"],
-                user=user,
-                carrier=data["carrier"],
-                tracking_number=data["tracking_number"],
-                expected_version=data["version"],
-            )
-            return _("Fulfillment status changed.")
-        if isinstance(form, RefundForm):
-            order_refund(
-                order=order,
-                amount=data["amount"],
-                reason=data["reason"],
-                user=user,
-                expected_version=data["version"],
-            )
-            return _(
-                "Refund recorded. Remember to send the money back through your payment provider."
-            )
-        order_add_note(order=order, text=data["text"], user=user)
-        return _("Note added.")

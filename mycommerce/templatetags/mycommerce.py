@@ -4,6 +4,8 @@ from django import template
 from django.utils.translation import gettext
 
 from mycommerce.money import format_money
+from mycommerce.plans import lowest_plan_with, upgrade_message
+from mycommerce.roles import role_refusal_message
 
 register = template.Library()
 
@@ -31,3 +33,30 @@ def query_replace(context, **kwargs) -> str:
 def colon(label: str) -> str:
     """“Label:” as the language writes it (French puts a no-break space before the colon)."""
     return gettext("%(label)s:") % {"label": label}
+
+
+@register.inclusion_tag("includes/plan_locked.html")
+def plan_locked(feature: str, label: str = "", icon: str = "", banner: bool = False) -> dict:
+    """A feature the store's plan lacks: a disabled control (or a banner) naming the plan
+    that unlocks it, with a link to the plans."""
+    return {
+        "label": label,
+        "icon": icon,
+        "banner": banner,
+        "message": upgrade_message(feature),
+        "plan": lowest_plan_with(feature),
+        "feature": feature,
+    }
+
+
+@register.inclusion_tag("includes/role_refused.html")
+def role_refused(permission: str, label: str = "", icon: str = "", banner: bool = False) -> dict:
+    """An action the member's role may not do: a disabled control (or a banner) naming the
+    roles that may; a role refusal never offers a plan."""
+    return {
+        "label": label,
+        "icon": icon,
+        "banner": banner,
+        "message": role_refusal_message(permission),
+        "permission": permission,
+    }

@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from orders.editing.services import (
+from orders.models import Order, OrderDiscount, OrderTax
+from orders.parts import (
     EDITABLE_FIELDS,
-    MANUAL_SOURCES,
     MAX_LINES,
     DiscountData,
     LineData,
@@ -18,7 +18,7 @@ from orders.editing.services import (
     TaxData,
     order_parts_validate,
 )
-from orders.models import Order, OrderDiscount, OrderTax
+from orders.policies import MANUAL_SOURCES
 
 ADDRESS_PARTS = ("name", "street", "postcode", "city", "country")
 MAX_QUANTITY = 1_000_000

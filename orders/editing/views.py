@@ -10,14 +10,12 @@ from mycommerce.money import format_money
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission
 from orders.editing.forms import OrderFormBundle
-from orders.editing.services import (
-    StaleOrderVersion,
-    order_create_manual,
-    order_edit,
-)
+from orders.editing.services import order_edit
+from orders.locks import StaleOrderVersion
 from orders.models import Order, OrderEvent
 from orders.policies import order_is_editable, order_is_paid
 from orders.selectors import order_get_for_store
+from orders.services import order_create
 
 TEMPLATE = "orders/editing/order_form.html"
 
@@ -75,7 +73,7 @@ class OrderEditView(OrderFormViewMixin, View):
                 OrderFormBundle(order=stale.order),
                 order=stale.order,
                 status=409,
-                stale_message=str(stale),
+                stale_message=" ".join(stale.messages),
                 last_edit=last_edit,
             )
         except ValidationError as error:
@@ -126,11 +124,12 @@ class OrderCreateView(OrderFormViewMixin, View):
             return self.render_form(bundle, previewed="preview" in request.POST)
         cleaned = bundle.form.cleaned_data
         try:
-            order = order_create_manual(
+            order = order_create(
+                store=request.store,
                 membership=request.membership,
                 source=cleaned["source"],
                 data=bundle.order_data(),
-                record_as_paid=cleaned["record_as_paid"],
+                paid=cleaned["record_as_paid"],
             )
         except ValidationError as error:
             bundle.add_error(error)

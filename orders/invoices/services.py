@@ -31,6 +31,7 @@ from mycommerce.services import (
     job_start,
     job_workdir,
 )
+from orders.events import event_printed
 from orders.invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
 from orders.invoices.selectors import invoice_orders_for_store, invoice_selection_ids
 from orders.models import Order, OrderEvent
@@ -109,15 +110,11 @@ def invoice_html(
 
 
 def _record_printed(*, order_ids: list[int], user, document: str, job: Job | None = None) -> None:
-    details = {"document": str(document)}
-    if job is not None:
-        details["job"] = job.pk
+    job_id = job.pk if job is not None else None
     with transaction.atomic():
         OrderEvent.objects.bulk_create(
             (
-                OrderEvent(
-                    order_id=pk, type=OrderEvent.Type.INVOICE_PRINTED, actor=user, details=details
-                )
+                event_printed(order_id=pk, actor=user, document=document, job_id=job_id)
                 for pk in order_ids
             ),
             batch_size=500,

@@ -50,7 +50,7 @@ def test_edit_an_order_then_take_a_phone_order(page: Page, live_server):
     expect(timeline).to_contain_text("Line added: 2 × Bol (BOL-02)")
     expect(timeline).to_contain_text("Discount added: Fidélité (10 %)")
     event = OrderEvent.objects.get(order=order, type=OrderEvent.Type.EDITED)
-    assert event.details["totals"] == {"before": "€10.00", "after": "€36.00"}
+    assert (event.details["total_before"], event.details["total_after"]) == ("10.00", "36.00")
 
     page.goto(f"{live_server.url}/orders/")
     page.get_by_role("link", name="New order").click()

@@ -23,7 +23,7 @@ def test_filter_paid_select_two_and_mark_them_shipped(page: Page, live_server):
     page.get_by_role("button", name="Filter").click()
     page.wait_for_load_state()
     expect(page.locator(f"tr[data-order='{unpaid.pk}']")).to_have_count(0)
-    expect(page.get_by_test_id("active-filters")).to_contain_text("Payment: Paid")
+    expect(page.get_by_test_id("active-filters")).to_contain_text("Payment status: Paid")
 
     chosen = paid[:2]
     for order in chosen:

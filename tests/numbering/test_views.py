@@ -133,7 +133,7 @@ def test_free_plan_shows_the_page_locked_and_refuses_the_post(store, owner_clien
     response = owner_client.get(URL)
     content = response.content.decode()
     assert response.status_code == 200
-    assert 'data-testid="numbering-locked"' in content
+    assert 'data-testid="plan-locked" data-feature="custom_numbering"' in content
     assert "Upgrade to Starter or higher" in content
     assert "<fieldset disabled>" in content
     response = owner_client.post(URL, form_data(100, "X-", seen=1))

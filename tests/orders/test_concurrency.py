@@ -49,8 +49,8 @@ def test_two_concurrent_refunds_never_exceed_the_total(store, staff):
         store=store, payment_status=PaymentStatus.PAID, lines=[("S", "Sac", 1, Decimal("50"))]
     )
     outcomes = run_together(
-        lambda: order_refund(order=order, amount=Decimal("30"), reason="", user=staff.user),
-        lambda: order_refund(order=order, amount=Decimal("30"), reason="", user=staff.user),
+        lambda: order_refund(order=order, amount=Decimal("30"), reason="", membership=staff),
+        lambda: order_refund(order=order, amount=Decimal("30"), reason="", membership=staff),
     )
     assert sum(isinstance(outcome, ValidationError) for outcome in outcomes) == 1
     order.refresh_from_db()
@@ -64,13 +64,12 @@ def test_concurrent_bulk_changes_do_not_deadlock(store, staff):
     everything = Order.objects.filter(pk__in=[order.pk for order in orders])
     outcomes = run_together(
         lambda: order_bulk_set_payment_status(
-            store=store, orders=everything, status=PaymentStatus.PAID, user=staff.user
+            orders=everything, status=PaymentStatus.PAID, membership=staff
         ),
         lambda: order_bulk_set_payment_status(
-            store=store,
             orders=everything.order_by("-pk"),
             status=PaymentStatus.CANCELLED,
-            user=staff.user,
+            membership=staff,
         ),
     )
     assert not any(isinstance(outcome, Exception) for outcome in outcomes)

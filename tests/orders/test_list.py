@@ -175,7 +175,7 @@ def test_active_filters_are_listed_with_a_way_to_remove_each(staff_client, order
     chips = response.context["active_filters"]
     assert [(label, value) for label, value, _ in chips] == [
         ("Search", "hugo"),
-        ("Payment", "Paid"),
+        ("Payment status", "Paid"),
     ]
     assert chips[0][2] == "payment_status=paid"
     assert chips[1][2] == "q=hugo"
@@ -229,6 +229,6 @@ def test_timeline_in_french(staff_client, store, staff):
     from orders.services import order_set_payment_status
 
     order = OrderFactory(store=store)
-    order_set_payment_status(order=order, status=PaymentStatus.PAID, user=staff.user)
+    order_set_payment_status(order=order, status=PaymentStatus.PAID, membership=staff)
     html = staff_client.get(f"/orders/{order.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Statut de paiement passé de « Paiement en attente » à « Commande payée »." in html

@@ -75,7 +75,7 @@ def test_change_fulfillment_from_the_detail_page(staff_client, order):
 def test_stale_status_form_is_refused_and_changes_nothing(staff_client, order, staff):
     from orders.services import order_set_payment_status
 
-    order_set_payment_status(order=order, status=P.CANCELLED, user=staff.user)
+    order_set_payment_status(order=order, status=P.CANCELLED, membership=staff)
     response = staff_client.post(
         f"/orders/{order.pk}/",
         {"form": "payment", "payment-status": P.AWAITING_PAYMENT, "payment-version": 1},
@@ -92,7 +92,7 @@ def test_refund_from_the_detail_page_and_too_large_refund(staff_client, order):
         {"form": "refund", "refund-amount": "50.00", "refund-reason": "", "refund-version": 1},
     )
     assert too_much.status_code == 400
-    assert "At most 39.80 EUR can still be refunded." in too_much.content.decode()
+    assert "At most €39.80 can still be refunded." in too_much.content.decode()
     staff_client.post(
         f"/orders/{order.pk}/",
         {"form": "refund", "refund-amount": "9.80", "refund-reason": "Taché", "refund-version": 1},
@@ -215,7 +215,7 @@ def test_bulk_action_ignores_other_store_ids(staff_client, other_store):
 def test_note_from_a_page_left_open_is_still_added(staff_client, order, staff):
     from orders.services import order_set_payment_status
 
-    order_set_payment_status(order=order, status=P.CANCELLED, user=staff.user)
+    order_set_payment_status(order=order, status=P.CANCELLED, membership=staff)
     staff_client.post(
         f"/orders/{order.pk}/", {"form": "note", "note-text": "Rappeler", "note-version": 1}
     )

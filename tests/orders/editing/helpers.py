@@ -1,6 +1,6 @@
 """POST data of the order form, as a browser would send it."""
 
-from orders.editing.services import EDITABLE_FIELDS
+from orders.parts import EDITABLE_FIELDS
 
 
 def order_post_data(order=None, *, lines=None, discounts=(), taxes=(), **fields) -> dict:

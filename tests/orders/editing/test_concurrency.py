@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from orders.editing.services import LineData, OrderData, StaleOrderVersion, order_edit
+from orders.editing.services import order_edit
+from orders.locks import StaleOrderVersion
 from orders.models import OrderEvent
+from orders.parts import LineData, OrderData
 from tests.factories import MembershipFactory, OrderFactory, StoreFactory
 
 PEOPLE = 6

@@ -6,19 +6,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from mycommerce.plans import FeatureNotInPlan, Plan
-from orders.editing.services import (
-    EDITABLE_FIELDS,
-    DiscountData,
-    LineData,
-    OrderData,
-    OrderNotEditable,
-    StaleOrderVersion,
-    TaxData,
-    order_create_manual,
-    order_edit,
-)
+from orders.editing.services import OrderNotEditable, order_edit
+from orders.events import event_render
+from orders.locks import StaleOrderVersion
 from orders.models import Order, OrderEvent
+from orders.parts import EDITABLE_FIELDS, DiscountData, LineData, OrderData, TaxData
 from orders.policies import order_is_editable
+from orders.services import order_create
 from orders.statuses import PaymentStatus
 from tests.factories import OrderFactory
 
@@ -49,6 +43,10 @@ def order(store):
         customer_email="a@x.fr",
         lines=[("TAS-01", "Tasse", 1, D("10.00")), ("BOL-02", "Bol", 2, D("7.50"))],
     )
+
+
+def lines_of(event) -> list[str]:
+    return event_render(event).lines
 
 
 def edit(staff, order, data, version=None):
@@ -93,7 +91,7 @@ def test_editing_replaces_lines_recomputes_totals_and_writes_one_readable_event(
 
     event = order.events.get(type=OrderEvent.Type.EDITED)
     assert event.actor == staff.user
-    summary = event.details["summary"]
+    summary = lines_of(event)
     assert "Line added: 2 × Assiette (ASS-03)" in summary
     assert "Line removed: 2 × Bol (BOL-02)" in summary
     assert "Quantity of TAS-01: 1 → 3" in summary
@@ -101,7 +99,8 @@ def test_editing_replaces_lines_recomputes_totals_and_writes_one_readable_event(
     assert "Shipping method: — → Colissimo" in summary
     assert "Discount added: Fidélité (10 %)" in summary
     assert "Tax added: TVA (20 %)" in summary
-    assert event.details["totals"] == {"before": "€25.00", "after": "€46.48"}
+    assert (event.details["total_before"], event.details["total_after"]) == ("25.00", "46.48")
+    assert event_render(event).sentence == "Order edited; total €25.00 → €46.48."
 
 
 def test_name_sku_and_price_changes_are_in_the_summary(staff, order):
@@ -114,7 +113,7 @@ def test_name_sku_and_price_changes_are_in_the_summary(staff, order):
         ],
     )
     edit(staff, order, data)
-    summary = order.events.get(type=OrderEvent.Type.EDITED).details["summary"]
+    summary = lines_of(order.events.get(type=OrderEvent.Type.EDITED))
     assert summary == [
         "SKU of TAS-01: TAS-01 → TAS-9",
         "Name of TAS-01: Tasse → Mug",
@@ -133,7 +132,7 @@ def test_addresses_and_removing_a_discount_are_in_the_summary(staff, store):
     assert order.total == D("15.00")
     edit(staff, order, data_of(order, shipping_city="Lyon", billing_name="Jeanne Dupont"))
     order.refresh_from_db()
-    summary = order.events.filter(type=OrderEvent.Type.EDITED).first().details["summary"]
+    summary = lines_of(order.events.filter(type=OrderEvent.Type.EDITED).first())
     assert f"Billing name: {order.customer_name} → Jeanne Dupont" in summary
     assert "Shipping city: Bourg-en-Bresse → Lyon" in summary
     assert "Discount removed: Promo (€5.00)" in summary
@@ -243,7 +242,7 @@ def test_the_services_refuse_stores_without_the_feature(staff, order, plan):
     with pytest.raises(FeatureNotInPlan):
         edit(staff, order, data_of(order, customer_name="X"))
     with pytest.raises(FeatureNotInPlan):
-        order_create_manual(membership=staff, source="phone", data=data_of(order))
+        order_create(store=staff.store, membership=staff, source="phone", data=data_of(order))
     assert not Order.objects.exclude(pk=order.pk).exists()
 
 
@@ -263,8 +262,8 @@ def test_manual_orders_get_the_next_numbers_and_a_created_event(staff, store):
         lines=[LineData(sku="TAS-01", name="Tasse", quantity=2, unit_price=D("9.90"))],
         shipping_total=D("5"),
     )
-    phone = order_create_manual(membership=staff, source="phone", data=data)
-    email = order_create_manual(membership=staff, source="email", data=data, record_as_paid=True)
+    phone = order_create(store=staff.store, membership=staff, source="phone", data=data)
+    email = order_create(store=staff.store, membership=staff, source="email", data=data, paid=True)
     assert (phone.number, email.number) == (existing.number + 1, existing.number + 2)
     assert phone.reference == str(phone.number)
     assert phone.source == Order.Source.PHONE and email.source == Order.Source.EMAIL
@@ -275,16 +274,17 @@ def test_manual_orders_get_the_next_numbers_and_a_created_event(staff, store):
     assert phone.total == D("24.80") and phone.lines.get().line_total == D("19.80")
     event = phone.events.get()
     assert event.type == OrderEvent.Type.CREATED and event.actor == staff.user
-    assert "Line added: 2 × Tasse (TAS-01)" in event.details["summary"]
-    assert "Recorded as paid" in email.events.get().details["summary"]
+    assert "Line added: 2 × Tasse (TAS-01)" in lines_of(event)
+    assert "Recorded as paid" in lines_of(email.events.get())
 
 
 def test_a_refused_manual_order_takes_no_number(staff, store):
     bad = OrderData(customer_name="X", lines=[])
     with pytest.raises(ValidationError):
-        order_create_manual(membership=staff, source="phone", data=bad)
+        order_create(store=staff.store, membership=staff, source="phone", data=bad)
     with pytest.raises(ValidationError):
-        order_create_manual(
+        order_create(
+            store=staff.store,
             membership=staff,
             source="storefront",
             data=OrderData(
@@ -293,3 +293,22 @@ def test_a_refused_manual_order_takes_no_number(staff, store):
         )
     first = OrderFactory(store=store)
     assert first.number == 1
+
+
+def test_a_storefront_order_needs_no_member_and_no_plan_feature(store):
+    store.plan = Plan.FREE
+    store.save()
+    data = OrderData(
+        customer_name="Léa Petit",
+        lines=[LineData(sku="TAS-01", name="Tasse", quantity=1, unit_price=D("9.90"))],
+    )
+    order = order_create(store=store, source=Order.Source.STOREFRONT, data=data)
+    assert order.source == Order.Source.STOREFRONT and order.total == D("9.90")
+    event = order.events.get()
+    assert event.actor is None
+    assert lines_of(event) == ["Line added: 1 × Tasse (TAS-01)"]
+    # A phone order is taken by a member: without one it is refused at the source field.
+    with pytest.raises(ValidationError) as refused:
+        order_create(store=store, source=Order.Source.PHONE, data=data)
+    assert "source" in refused.value.message_dict
+    assert Order.objects.count() == 1

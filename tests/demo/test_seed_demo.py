@@ -4,8 +4,10 @@ from django.db.models import Count, Sum
 from django.test import Client
 
 from mycommerce.models import Membership, Store
+from orders.editing.forms import OrderFormBundle
 from orders.models import Order, OrderLine
 from orders.statuses import FulfillmentStatus, PaymentStatus
+from tests.orders.editing.helpers import order_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,31 @@ def test_seed_demo_if_empty_leaves_an_existing_database_alone(capsys):
     call_command("seed_demo", orders=50, if_empty=True)
     assert Order.objects.count() == 3
     assert "nothing to do" in capsys.readouterr().out
+
+
+def test_every_seeded_order_passes_the_order_form_unchanged():
+    """A merchant editing a demo order never meets an error on a field nobody touched."""
+    call_command("seed_demo", orders=60)
+    orders = Order.objects.prefetch_related("lines", "discounts", "taxes")
+    for order in orders:
+        bundle = OrderFormBundle(data=order_post_data(order), order=order)
+        assert bundle.is_valid(currency=order.currency), (order.reference, bundle.form.errors)
+        assert bundle.totals.total == order.total
+    emails = set(orders.values_list("customer_email", flat=True))
+    assert all(email.isascii() and "@" in email for email in emails)
+
+
+def test_the_order_form_takes_internationalised_domains_but_plain_local_parts():
+    """Storefronts may send either: a domain in any script has an ASCII form (IDNA); an
+    accented name before the @ is refused at the field, with a message."""
+    call_command("seed_demo", orders=1)
+    order = Order.objects.get()
+    accepted = OrderFormBundle(
+        data=order_post_data(order, customer_email="camille@bücher.example"), order=order
+    )
+    assert accepted.is_valid(currency="EUR")
+    refused = OrderFormBundle(
+        data=order_post_data(order, customer_email="chloé@example.fr"), order=order
+    )
+    assert not refused.is_valid(currency="EUR")
+    assert refused.form.errors["customer_email"] == ["Enter a valid email address."]

@@ -5,6 +5,7 @@ Orders are inserted in batches so that a million of them take minutes, not hours
 
 import random
 import time
+import unicodedata
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from mycommerce.models import Membership, Store
 from mycommerce.plans import Plan
 from mycommerce.roles import Role
 from numbering.services import numbering_allocate
+from orders.events import event_created, line_data
 from orders.models import Order, OrderEvent, OrderLine, OrderTax, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import TAX_RATE, LinePart, TaxPart, totals_compute
@@ -128,6 +130,13 @@ STATUS_MIX = [
 VAT_RATE = Decimal("20")
 
 
+def ascii_email_part(text: str) -> str:
+    """“Chloé Lefèvre” → “chloe.lefevre”: storefronts write e-mail addresses in plain ASCII
+    before the @, which is what the order form accepts."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return plain.lower().replace(" ", "")
+
+
 class Command(BaseCommand):
     help = "Create the demo stores, their users and realistic orders."
 
@@ -224,14 +233,17 @@ class Command(BaseCommand):
                             amount=order.tax_total,
                         )
                     )
-                    events.append(
-                        OrderEvent(
-                            order_id=order.pk,
-                            type=OrderEvent.Type.CREATED,
-                            details={"source": order.source},
-                            created_at=order.created_at,
-                        )
+                    event = event_created(
+                        order=order,
+                        actor=None,
+                        lines=[
+                            line_data(quantity=line.quantity, name=line.name, sku=line.sku)
+                            for line in lines
+                        ],
+                        paid=False,
                     )
+                    event.created_at = order.created_at
+                    events.append(event)
                     if order.refunded_total:
                         refunds.append(
                             Refund(
@@ -288,13 +300,13 @@ class Command(BaseCommand):
             FulfillmentStatus.DELIVERED,
             FulfillmentStatus.RETURNED,
         )
-        email = f"{first}.{last}{rng.randint(1, 99)}@example.fr".lower()
+        email = ascii_email_part(f"{first}.{last}{rng.randint(1, 99)}") + "@example.fr"
         order = Order(
             store=store,
             number=allocated.number,
             reference=allocated.reference,
             customer_name=name,
-            customer_email=email.replace(" ", ""),
+            customer_email=email,
             customer_phone=f"06 {rng.randint(10, 99)} {rng.randint(10, 99)} "
             f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
             billing_name=name,

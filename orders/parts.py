@@ -1,0 +1,156 @@
+"""An order's parts as a form or a storefront submits them (lines, customer, addresses,
+discounts, taxes, shipping), their rules, and how they are written. Totals are never part
+of what is submitted: they are computed here, on the server."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from mycommerce.money import format_money
+from orders.models import Order, OrderDiscount, OrderLine, OrderTax
+from orders.totals import DiscountPart, LinePart, TaxPart, Totals, totals_compute
+
+MAX_LINES = 500
+
+# Order fields the form edits, in the order the timeline lists their changes.
+EDITABLE_FIELDS = (
+    "customer_name",
+    "customer_email",
+    "customer_phone",
+    "billing_name",
+    "billing_street",
+    "billing_postcode",
+    "billing_city",
+    "billing_country",
+    "shipping_name",
+    "shipping_street",
+    "shipping_postcode",
+    "shipping_city",
+    "shipping_country",
+    "shipping_method",
+)
+
+
+@dataclass(frozen=True)
+class LineData:
+    name: str
+    quantity: int
+    unit_price: Decimal
+    sku: str = ""
+    line_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DiscountData:
+    label: str
+    kind: str
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class TaxData:
+    name: str
+    kind: str
+    value: Decimal
+
+
+@dataclass
+class OrderData:
+    """Everything an order form submits; totals are not part of it: they are computed."""
+
+    customer_name: str
+    lines: list[LineData]
+    customer_email: str = ""
+    customer_phone: str = ""
+    billing_name: str = ""
+    billing_street: str = ""
+    billing_postcode: str = ""
+    billing_city: str = ""
+    billing_country: str = ""
+    shipping_name: str = ""
+    shipping_street: str = ""
+    shipping_postcode: str = ""
+    shipping_city: str = ""
+    shipping_country: str = ""
+    shipping_method: str = ""
+    shipping_total: Decimal = Decimal("0.00")
+    discounts: list[DiscountData] = field(default_factory=list)
+    taxes: list[TaxData] = field(default_factory=list)
+
+
+def order_totals_for_data(*, currency: str, data: OrderData) -> Totals:
+    return totals_compute(
+        currency=currency,
+        lines=[LinePart(quantity=line.quantity, unit_price=line.unit_price) for line in data.lines],
+        discounts=[DiscountPart(kind=d.kind, value=d.value) for d in data.discounts],
+        taxes=[TaxPart(kind=t.kind, value=t.value) for t in data.taxes],
+        shipping=data.shipping_total,
+    )
+
+
+def order_parts_validate(*, currency: str, data: OrderData) -> Totals:
+    """The rules of an order's parts, and its totals when they hold."""
+    if not data.lines:
+        raise ValidationError(_("An order needs at least one line."), code="no_line")
+    if len(data.lines) > MAX_LINES:
+        raise ValidationError(
+            _("An order can have at most %(max)d lines.") % {"max": MAX_LINES}, code="too_many"
+        )
+    for line in data.lines:
+        if line.quantity < 1:
+            raise ValidationError(_("Quantities must be positive whole numbers."), code="quantity")
+        if line.unit_price < 0:
+            raise ValidationError(_("Prices cannot be negative."), code="price")
+    if data.shipping_total < 0:
+        raise ValidationError(_("Shipping cannot be negative."), code="shipping")
+    totals = order_totals_for_data(currency=currency, data=data)
+    if totals.discounts_exceed_subtotal:
+        raise ValidationError(
+            _("The discounts (%(discounts)s) are larger than the subtotal (%(subtotal)s).")
+            % {
+                "discounts": format_money(totals.requested_discount_total, currency),
+                "subtotal": format_money(totals.subtotal, currency),
+            },
+            code="discount_too_large",
+        )
+    return totals
+
+
+def order_apply_fields(*, order: Order, data: OrderData, totals: Totals) -> None:
+    """Set the submitted fields and the computed totals on `order` (not saved)."""
+    for name in EDITABLE_FIELDS:
+        setattr(order, name, getattr(data, name))
+    order.subtotal = totals.subtotal
+    order.discount_total = totals.discount_total
+    order.tax_total = totals.tax_total
+    order.shipping_total = totals.shipping_total
+    order.total = totals.total
+
+
+def order_write_parts(*, order: Order, data: OrderData, totals: Totals) -> None:
+    """Replace the lines, discounts and taxes of `order` (inside the caller's transaction)."""
+    order.lines.all().delete()
+    order.discounts.all().delete()
+    order.taxes.all().delete()
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            position=position,
+            sku=line.sku,
+            name=line.name,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            line_total=line_total,
+        )
+        for position, (line, line_total) in enumerate(zip(data.lines, totals.line_totals))
+    )
+    OrderDiscount.objects.bulk_create(
+        OrderDiscount(order=order, label=d.label, kind=d.kind, value=d.value, amount=amount)
+        for d, amount in zip(data.discounts, totals.discount_amounts)
+    )
+    OrderTax.objects.bulk_create(
+        OrderTax(order=order, name=t.name, kind=t.kind, value=t.value, amount=amount)
+        for t, amount in zip(data.taxes, totals.tax_amounts)
+    )
