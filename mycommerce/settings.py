@@ -5,6 +5,7 @@ DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS and the EMAIL_* settings.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -36,7 +37,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mycommerce.admin.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "mycommerce",
     "numbering",
     "orders",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "mycommerce.middleware.CurrentStoreMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mycommerce.urls"
@@ -122,6 +126,31 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orders:list"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in protection (django-axes): after SIGN_IN_FAILURE_LIMIT failures for one username, or
+# from one address, that username or address is refused for SIGN_IN_COOLOFF_MINUTES (0: until
+# unlocked with `manage.py axes_reset_username` / `axes_reset_ip` or in /admin/).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_COOLOFF_MINUTES", "15"))) or None
+# Every attempt during a lockout is a failure and restarts the wait (axes' default), so the
+# lockout page can say "try again in N minutes" with N the whole cool-off.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "mycommerce.sign_in.SignInAttemptHandler"
+AXES_LOCKOUT_CALLABLE = "mycommerce.sign_in.lockout_response"
+AXES_USERNAME_CALLABLE = "mycommerce.sign_in.attempt_username"
+# Behind a reverse proxy REMOTE_ADDR is the proxy's own address, and every client would share
+# one lockout: name the request.META key of the header the proxy sets to the client's address
+# (one clients cannot forge), e.g. HTTP_X_REAL_IP with nginx's
+# `proxy_set_header X-Real-IP $remote_addr;`.
+AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(
+    dict.fromkeys([os.environ.get("SIGN_IN_CLIENT_IP_HEADER", "REMOTE_ADDR"), "REMOTE_ADDR"])
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

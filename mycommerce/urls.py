@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Superusers only (mycommerce/admin.py): sign-in lockouts are lifted there.
+    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("stores/switch/", views.switch_store, name="switch_store"),
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),

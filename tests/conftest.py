@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from mycommerce.roles import Role
@@ -50,7 +51,8 @@ def owner(store):
 
 def client_for(membership) -> Client:
     client = Client()
-    assert client.login(username=membership.user.username, password=PASSWORD)
+    # django-axes needs a request to count the attempt; a blank one will do (its docs).
+    assert client.login(request=HttpRequest(), username=membership.user.username, password=PASSWORD)
     return client
 
 

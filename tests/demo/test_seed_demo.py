@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
+from django.http import HttpRequest
 from django.test import Client
 
 from mycommerce.models import Membership, Store
@@ -29,7 +30,7 @@ def test_seed_demo_creates_two_stores_with_their_users_and_realistic_orders(caps
         "lyon-admin": "admin",
         "lyon-staff": "staff",
     }
-    assert Client().login(username="owner", password="s3cret-demo")
+    assert Client().login(request=HttpRequest(), username="owner", password="s3cret-demo")
 
     orders = Order.objects.filter(store=boutique)
     assert orders.count() == 40

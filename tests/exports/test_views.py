@@ -327,12 +327,13 @@ def test_select_all_from_the_list_shows_the_form_with_its_filters(staff_client, 
 
 
 def test_a_user_of_no_store_is_refused(db):
+    from django.http import HttpRequest
     from django.test import Client
 
     from tests.factories import PASSWORD, UserFactory
 
     client = Client()
-    assert client.login(username=UserFactory().username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=UserFactory().username, password=PASSWORD)
     assert client.get(URL).status_code == 403
 
 
