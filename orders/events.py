@@ -80,6 +80,28 @@ def event_refunded(
     )
 
 
+def event_cancelled(
+    *,
+    order: Order,
+    actor: AbstractBaseUser | None,
+    amount: Decimal,
+    reason: str,
+    payment_before: str,
+    fulfillment_before: str,
+) -> OrderEvent:
+    """A paid order cancelled and refunded in one change."""
+    return _event(
+        order,
+        Type.CANCELLED,
+        actor,
+        amount=str(amount),
+        currency=order.currency,
+        reason=reason,
+        payment={"from": payment_before, "to": order.payment_status},
+        fulfillment={"from": fulfillment_before, "to": order.fulfillment_status},
+    )
+
+
 def event_note_added(*, order: Order, actor: AbstractBaseUser | None, text: str) -> OrderEvent:
     return _event(order, Type.NOTE_ADDED, actor, text=text)
 
@@ -321,6 +343,22 @@ def _render_refund(details: dict, currency: str, event: OrderEvent) -> RenderedE
     return RenderedEvent(sentence)
 
 
+def _render_cancelled(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
+    payment = details.get("payment") or {}
+    fulfillment = details.get("fulfillment") or {}
+    sentence = _(
+        "Order cancelled with a refund of %(amount)s; payment “%(payment)s”, "
+        "fulfillment “%(fulfillment)s”."
+    ) % {
+        "amount": _money(details.get("amount", "0"), currency),
+        "payment": _label(PaymentStatus, payment.get("to")),
+        "fulfillment": _label(FulfillmentStatus, fulfillment.get("to")),
+    }
+    if details.get("reason"):
+        sentence += " " + _("Reason: %(reason)s") % {"reason": details["reason"]}
+    return RenderedEvent(sentence)
+
+
 def _render_note(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
     return RenderedEvent(_("Note added: %(text)s") % {"text": details.get("text", "")})
 
@@ -343,6 +381,7 @@ RENDERERS = {
     Type.FULFILLMENT_STATUS_CHANGED: _render_fulfillment,
     Type.TRACKING_CHANGED: _render_fulfillment,
     Type.REFUND_RECORDED: _render_refund,
+    Type.CANCELLED: _render_cancelled,
     Type.NOTE_ADDED: _render_note,
     Type.EDITED: _render_edited,
     Type.INVOICE_PRINTED: _render_printed,

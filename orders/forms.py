@@ -14,6 +14,8 @@ from orders.statuses import (
     payment_next_statuses,
 )
 
+NO_CHOICE = ("", _("Choose…"))
+
 
 class _OrderForm(forms.Form):
     """A form about one order; it carries the version it was shown with, which the service
@@ -38,7 +40,10 @@ class PaymentStatusForm(_OrderForm):
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, order=order, **kwargs)
         allowed = payment_next_statuses(current=order.payment_status)
-        self.fields["status"].choices = [(value, PaymentStatus(value).label) for value in allowed]
+        # Never a change pre-selected: submitting the form untouched asks for a choice.
+        self.fields["status"].choices = [NO_CHOICE] + [
+            (value, PaymentStatus(value).label) for value in allowed
+        ]
 
 
 class FulfillmentStatusForm(_OrderForm):
@@ -57,7 +62,7 @@ class FulfillmentStatusForm(_OrderForm):
         allowed = fulfillment_next_statuses(
             current=order.fulfillment_status, payment_status=order.payment_status
         )
-        self.fields["status"].choices = [
+        self.fields["status"].choices = [NO_CHOICE] + [
             (
                 value,
                 _("%(status)s (update the tracking)") % {"status": FulfillmentStatus(value).label}
@@ -79,10 +84,16 @@ class RefundForm(_OrderForm):
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, order=order, **kwargs)
-        self.fields["amount"].initial = order.refundable_amount
+        # Empty on purpose: one click must never refund everything.
         self.fields["amount"].help_text = _(
             "This records the refund only: send the money back through your payment provider."
         )
+
+
+class CancelAndRefundForm(RefundForm):
+    """Cancel a paid order: the refund (full or partial) is part of the same change."""
+
+    form_name = "cancel"
 
 
 class NoteForm(_OrderForm):

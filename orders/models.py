@@ -235,6 +235,7 @@ class OrderEvent(models.Model):
         FULFILLMENT_STATUS_CHANGED = "fulfillment_status_changed", _("Fulfillment status changed")
         TRACKING_CHANGED = "tracking_changed", _("Tracking changed")
         REFUND_RECORDED = "refund_recorded", _("Refund recorded")
+        CANCELLED = "cancelled", _("Order cancelled")
         NOTE_ADDED = "note_added", _("Note added")
         EDITED = "edited", _("Order edited")
         INVOICE_PRINTED = "invoice_printed", _("Invoice printed")

@@ -46,10 +46,11 @@ FULFILLMENT_BADGE = {
 
 
 # The one table of allowed status changes. The status forms, the bulk actions and the
-# services all read it; "refunded" and "partially refunded" are reached only by a refund.
+# services all read it; "refunded" and "partially refunded" are reached only by a refund,
+# and a paid order is cancelled only by "cancel and refund", which records the refund.
 PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     PaymentStatus.AWAITING_PAYMENT: frozenset({PaymentStatus.PAID, PaymentStatus.CANCELLED}),
-    PaymentStatus.PAID: frozenset({PaymentStatus.AWAITING_PAYMENT, PaymentStatus.CANCELLED}),
+    PaymentStatus.PAID: frozenset({PaymentStatus.AWAITING_PAYMENT}),
     PaymentStatus.CANCELLED: frozenset({PaymentStatus.AWAITING_PAYMENT}),
     PaymentStatus.PARTIALLY_REFUNDED: frozenset(),
     PaymentStatus.REFUNDED: frozenset(),
@@ -87,8 +88,19 @@ FULFILLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     ),
     FulfillmentStatus.WILL_NOT_DELIVER: frozenset({FulfillmentStatus.AWAITING_PROCESSING}),
 }
-# "Will not deliver" is for cancelled or refunded orders only (DESIGN.md).
-WILL_NOT_DELIVER_PAYMENT_STATUSES = frozenset({PaymentStatus.CANCELLED, PaymentStatus.REFUNDED})
+# "Will not deliver" is for cancelled or refunded orders only (DESIGN.md); a paid order
+# cancelled with a partial refund (a fee kept) is one of them.
+WILL_NOT_DELIVER_PAYMENT_STATUSES = frozenset(
+    {PaymentStatus.CANCELLED, PaymentStatus.REFUNDED, PaymentStatus.PARTIALLY_REFUNDED}
+)
+# Not sent yet: cancelling the order means it will not be delivered.
+NOT_SENT_STATUSES = frozenset(
+    {
+        FulfillmentStatus.AWAITING_PROCESSING,
+        FulfillmentStatus.PROCESSING,
+        FulfillmentStatus.READY_FOR_PICKUP,
+    }
+)
 # These fulfillment statuses carry a carrier and a tracking number.
 TRACKING_STATUSES = frozenset({FulfillmentStatus.SHIPPED, FulfillmentStatus.DELIVERED})
 
@@ -103,6 +115,8 @@ def payment_transition_refusal(*, current: str, target: str) -> str | None:
         return _("The payment status is already “%(status)s”.") % {
             "status": PaymentStatus(target).label
         }
+    if target == PaymentStatus.CANCELLED and current == PaymentStatus.PAID:
+        return _("A paid order is cancelled with “Cancel and refund”, which records the refund.")
     if target not in PAYMENT_TRANSITIONS.get(current, ()):
         return _("The payment status cannot go from “%(from)s” to “%(to)s”.") % {
             "from": PaymentStatus(current).label,

@@ -14,12 +14,13 @@ from orders.actions import BULK_ACTIONS
 from orders.filters import FILTER_PARAMETERS
 from orders.forms import (
     BulkActionForm,
+    CancelAndRefundForm,
     FulfillmentStatusForm,
     NoteForm,
     PaymentStatusForm,
     RefundForm,
 )
-from orders.policies import order_is_editable, order_is_paid
+from orders.policies import order_change_confirmation, order_is_editable, order_is_paid
 from orders.selectors import (
     PAGE_SIZES,
     order_detail_for_store,
@@ -29,6 +30,7 @@ from orders.selectors import (
 )
 from orders.services import (
     order_add_note,
+    order_cancel_and_refund,
     order_refund,
     order_set_fulfillment_status,
     order_set_payment_status,
@@ -190,6 +192,20 @@ def _refund(membership, order, data) -> str:
     return _("Refund recorded. Remember to send the money back through your payment provider.")
 
 
+def _cancel_and_refund(membership, order, data) -> str:
+    order_cancel_and_refund(
+        membership=membership,
+        order=order,
+        amount=data["amount"],
+        reason=data["reason"],
+        expected_version=data["version"],
+    )
+    return _(
+        "Order cancelled and refund recorded. Remember to send the money back through your "
+        "payment provider."
+    )
+
+
 def _add_note(membership, order, data) -> str:
     order_add_note(membership=membership, order=order, text=data["text"])
     return _("Note added.")
@@ -200,6 +216,7 @@ DETAIL_ACTIONS = {
     PaymentStatusForm.form_name: (PaymentStatusForm, _change_payment),
     FulfillmentStatusForm.form_name: (FulfillmentStatusForm, _change_fulfillment),
     RefundForm.form_name: (RefundForm, _refund),
+    CancelAndRefundForm.form_name: (CancelAndRefundForm, _cancel_and_refund),
     NoteForm.form_name: (NoteForm, _add_note),
 }
 
@@ -209,7 +226,7 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
 
     template_name = "orders/order_detail.html"
 
-    def render_page(self, request, order, bound=None, status=200):
+    def render_page(self, request, order, bound=None, status=200, confirm=None):
         forms = {name: entry[0](order=order) for name, entry in DETAIL_ACTIONS.items()}
         if bound is not None:
             forms[bound.form_name] = bound
@@ -219,6 +236,11 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
             "editing_allowed": store_has_feature(request.store, Feature.ORDER_EDITING),
             "is_editable": order_is_editable(order),
             "is_paid": order_is_paid(order),
+            # A refused change is said at the top of the page too, not only at its field.
+            "refused": [
+                message for errors in (bound.errors.values() if bound else ()) for message in errors
+            ],
+            "confirm": confirm,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -233,6 +255,15 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
             return redirect("orders:detail", pk=order.pk)
         form = form_class(request.POST, order=order)
         if form.is_valid():
+            question = order_change_confirmation(
+                order=order, form=form.form_name, data=form.cleaned_data
+            )
+            if question and request.POST.get("confirmed") != "1":
+                return self.render_page(
+                    request,
+                    order_detail_for_store(store=request.store, pk=pk),
+                    confirm={"question": question, "fields": _resubmitted(request.POST)},
+                )
             try:
                 message = run(request.membership, order, form.cleaned_data)
             except ValidationError as error:
@@ -242,3 +273,13 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
                 return redirect("orders:detail", pk=order.pk)
         order = order_detail_for_store(store=request.store, pk=pk)
         return self.render_page(request, order, bound=form, status=400)
+
+
+def _resubmitted(post) -> list[tuple[str, str]]:
+    """The fields of a form to confirm, sent again as they were (the CSRF token is new)."""
+    return [
+        (name, value)
+        for name, values in post.lists()
+        if name not in ("csrfmiddlewaretoken", "confirmed")
+        for value in values
+    ]

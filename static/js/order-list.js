@@ -38,6 +38,15 @@
       refresh();
     });
   });
+  // Enter in a bulk action's field runs that action, not the first button of the form.
+  Array.prototype.forEach.call(form.querySelectorAll("fieldset[data-bulk-action]"), function (group) {
+    var button = group.querySelector("button[name='action']");
+    group.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.target.tagName !== "INPUT" || !button) return;
+      event.preventDefault();
+      button.click();
+    });
+  });
   // A box ticked before this script ran (or restored by the browser on "back") still counts.
   if ((pageBox && pageBox.checked) || (allBox && allBox.checked)) {
     rows.forEach(function (box) { box.checked = true; });

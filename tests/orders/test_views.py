@@ -32,7 +32,8 @@ def test_detail_shows_lines_totals_addresses_and_allowed_statuses_only(staff_cli
     assert "39.80" in html.replace(",", ".")
     assert "1 rue de Rivoli" in html
     choices = [value for value, _ in response.context["payment_form"].fields["status"].choices]
-    assert choices == [P.AWAITING_PAYMENT, P.CANCELLED]
+    # Nothing pre-selected; a paid order is not cancelled from here (cancel and refund is).
+    assert choices == ["", P.AWAITING_PAYMENT]
     fulfillment = response.context["fulfillment_form"].fields["status"].choices
     assert F.WILL_NOT_DELIVER not in [value for value, _ in fulfillment]
     assert "payment provider" in html
@@ -75,27 +76,44 @@ def test_change_fulfillment_from_the_detail_page(staff_client, order):
 def test_stale_status_form_is_refused_and_changes_nothing(staff_client, order, staff):
     from orders.services import order_set_payment_status
 
-    order_set_payment_status(order=order, status=P.CANCELLED, membership=staff)
+    order_set_payment_status(order=order, status=P.AWAITING_PAYMENT, membership=staff)
     response = staff_client.post(
         f"/orders/{order.pk}/",
-        {"form": "payment", "payment-status": P.AWAITING_PAYMENT, "payment-version": 1},
+        {
+            "form": "payment",
+            "payment-status": P.CANCELLED,
+            "payment-version": 1,
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 400
     assert "Someone else changed this order" in response.content.decode()
     order.refresh_from_db()
-    assert order.payment_status == P.CANCELLED
+    assert order.payment_status == P.AWAITING_PAYMENT
 
 
 def test_refund_from_the_detail_page_and_too_large_refund(staff_client, order):
     too_much = staff_client.post(
         f"/orders/{order.pk}/",
-        {"form": "refund", "refund-amount": "50.00", "refund-reason": "", "refund-version": 1},
+        {
+            "form": "refund",
+            "refund-amount": "50.00",
+            "refund-reason": "",
+            "refund-version": 1,
+            "confirmed": "1",
+        },
     )
     assert too_much.status_code == 400
     assert "At most €39.80 can still be refunded." in too_much.content.decode()
     staff_client.post(
         f"/orders/{order.pk}/",
-        {"form": "refund", "refund-amount": "9.80", "refund-reason": "Taché", "refund-version": 1},
+        {
+            "form": "refund",
+            "refund-amount": "9.80",
+            "refund-reason": "Taché",
+            "refund-version": 1,
+            "confirmed": "1",
+        },
     )
     order.refresh_from_db()
     assert order.refunded_total == Decimal("9.80")
@@ -215,7 +233,7 @@ def test_bulk_action_ignores_other_store_ids(staff_client, other_store):
 def test_note_from_a_page_left_open_is_still_added(staff_client, order, staff):
     from orders.services import order_set_payment_status
 
-    order_set_payment_status(order=order, status=P.CANCELLED, membership=staff)
+    order_set_payment_status(order=order, status=P.AWAITING_PAYMENT, membership=staff)
     staff_client.post(
         f"/orders/{order.pk}/", {"form": "note", "note-text": "Rappeler", "note-version": 1}
     )
