@@ -3,6 +3,7 @@ import os
 import pytest
 from django.test import Client
 
+from mycommerce import system
 from mycommerce.roles import Role
 from tests.factories import PASSWORD, MembershipFactory, StoreFactory
 
@@ -74,7 +75,7 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright downloads no browser of its own here."""
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "executable_path": system.CHROMIUM,
         "args": [
             "--no-sandbox",
             "--disable-gpu",
