@@ -212,8 +212,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Installing what this machine lacks: {describe(absent)}")
         if _apt_install(absent):
             # Checked again by a fresh process: fontconfig caches its font list.
-            again = [sys.executable, os.path.abspath(__file__)] + ["--browser"] * args.browser
-            return subprocess.call(again)
+            again = [sys.executable, "-m", "mycommerce.system"] + ["--browser"] * args.browser
+            return subprocess.call(
+                again, cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            )
     print(f"This machine lacks {describe(absent)}.", file=sys.stderr)
     command = install_command(absent)
     if command is None:

@@ -155,3 +155,17 @@ def test_the_make_step_as_a_user_stops_with_the_exact_command(monkeypatch, capsy
 def test_the_make_step_is_silent_when_nothing_is_missing(capsys):
     assert system.main(["--install", "--browser"]) == 0
     assert capsys.readouterr() == ("", "")
+
+
+def test_as_root_the_make_step_installs_then_checks_again_afresh(monkeypatch, capfd, debian_root):
+    monkeypatch.setitem(system.PDF_LIBRARIES, "libpango-absent.so.0", "libpango-1.0-0")
+    installed = []
+    monkeypatch.setattr(system, "_apt_install", lambda needs: installed.extend(needs) or True)
+
+    # The check after installing runs in a new process, which finds everything here.
+    assert system.main(["--install"]) == 0
+
+    assert [need.package for need in installed] == ["libpango-1.0-0"]
+    assert capfd.readouterr().out == (
+        "Installing what this machine lacks: libpango-absent.so.0 (WeasyPrint cannot load)\n"
+    )
