@@ -29,7 +29,7 @@ PDF_LIBRARIES = {
     "libfontconfig.so.1": "libfontconfig1",
     "libharfbuzz-subset.so.0": "libharfbuzz-subset0",
 }
-# Without it WeasyPrint still loads, but subsets fonts with fontTools: twice as slow, deprecated.
+# Without it WeasyPrint still loads but subsets fonts with fontTools: slower, and deprecated.
 OPTIONAL_PDF_LIBRARIES = {"libharfbuzz-subset.so.0"}
 # Every font-family of templates/orders/invoices/*.html (generic families aside).
 INVOICE_FONTS = {"DejaVu Sans": "fonts-dejavu-core"}
@@ -88,7 +88,7 @@ def pdf_needs() -> list[Need]:
     return [
         Need(
             name,
-            "fonts subset twice as slowly"
+            "PDFs several times slower"
             if name in OPTIONAL_PDF_LIBRARIES
             else "WeasyPrint cannot load",
             package,

@@ -57,7 +57,7 @@ def test_harfbuzz_subset_is_reported_as_slower_fonts_not_as_failure(monkeypatch,
 
     line = warning_line(check_output(), "mycommerce.W001")
 
-    assert "libharfbuzz-subset.so.0 (fonts subset twice as slowly)" in line
+    assert "libharfbuzz-subset.so.0 (PDFs several times slower)" in line
 
 
 def test_a_missing_font_is_named_with_its_package(monkeypatch, debian_root):
