@@ -105,7 +105,7 @@ def test_chromium_is_not_checked_by_manage_py_check(monkeypatch):
 
 def test_browser_tests_stop_before_starting_when_chromium_is_missing():
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/browser/test_sign_in.py", "-q"],
+        [sys.executable, "-m", "pytest", "tests/numbering/test_browser.py", "-q"],
         cwd=ROOT,
         env={**os.environ, "CHROMIUM": "/absent/chromium"},
         capture_output=True,
