@@ -5,7 +5,16 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint bench messages migrate install clean
+.PHONY: run test lint bench messages migrate install check system system-browser clean
+
+# What the machine itself must have (WeasyPrint's libraries, the invoices' fonts, python3-venv;
+# Chromium for the tests): installed with apt-get as root on Debian or Ubuntu, else the exact
+# command to run is printed and make stops, before anything starts. Quick when all is there.
+system:
+	@$(PYTHON) -m mycommerce.system --install
+
+system-browser:
+	@$(PYTHON) -m mycommerce.system --install --browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,14 +24,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Babel compiles the catalogues: no system gettext needed (makemessages still needs it).
 messages: $(STAMP)
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(VENV)/bin/pybabel -q compile -d locale -D django
+
+check: $(STAMP)
+	$(PY) manage.py check --fail-level WARNING
 
 migrate: $(STAMP)
 	mkdir -p var
 	$(PY) manage.py migrate --noinput -v0
 
-run: messages migrate
+run: system messages migrate check
 	$(PY) manage.py seed_demo --if-empty --stores 2
 	@echo ""
 	@echo "  MyCOMMERCE Orders: http://127.0.0.1:$(PORT)/"
@@ -38,14 +51,14 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-test: messages lint
+test: system-browser messages check lint
 	$(PY) -m pytest
 	@if [ -n "$$TEST_POSTGRES_URL" ]; then \
 		echo "== the suite again, on PostgreSQL"; \
 		DATABASE_URL="$$TEST_POSTGRES_URL" $(PY) -m pytest; \
 	fi
 
-bench: messages
+bench: system messages
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) -m pytest tests/benchmarks -s -p no:randomly --no-header -q -o addopts=""
 

@@ -4,12 +4,22 @@ import pytest
 from django.http import HttpRequest
 from django.test import Client
 
+from mycommerce import system
+from mycommerce.checks import chromium_check
 from mycommerce.roles import Role
 from tests.factories import PASSWORD, MembershipFactory, StoreFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls
 # made by browser tests (to set up data) are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected
+def pytest_collection_modifyitems(config, items):
+    """Before any test runs: without Chromium, one line saying how to install it."""
+    if any(item.get_closest_marker("browser") for item in items):
+        for warning in chromium_check():
+            pytest.exit(warning.msg, returncode=pytest.ExitCode.USAGE_ERROR)
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +86,7 @@ def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright downloads no browser of its own here."""
     return {
         **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+        "executable_path": system.CHROMIUM,
         "args": [
             "--no-sandbox",
             "--disable-gpu",

@@ -12,18 +12,26 @@ from pathlib import Path
 from uuid import uuid4
 
 
-def pdf_from_html(html: str) -> bytes:
-    from weasyprint import HTML
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot load here: a system library is missing (mycommerce.system names it)."""
 
-    return HTML(string=html).write_pdf()
+
+def _document(html: str):
+    try:
+        from weasyprint import HTML
+    except OSError as error:  # a library that cffi could not open
+        raise PdfUnavailable(str(error)) from error
+    return HTML(string=html)
+
+
+def pdf_from_html(html: str) -> bytes:
+    return _document(html).write_pdf()
 
 
 def pdf_file_from_html(html: str, path: str) -> str:
     """Write the PDF next to its final name, then rename: a crash never leaves half a chunk."""
-    from weasyprint import HTML
-
     partial = f"{path}.{uuid4().hex}.part"
-    HTML(string=html).write_pdf(partial)
+    _document(html).write_pdf(partial)
     os.replace(partial, path)
     return path
 

@@ -1,19 +1,22 @@
 import io
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from mycommerce import system
 from mycommerce.mixins import store_member_required
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission
 from mycommerce.selectors import job_get_for_store
 from orders.filters import FILTER_PARAMETERS
 from orders.invoices.forms import DocumentForm
+from orders.invoices.pdf import PdfUnavailable
 from orders.invoices.services import (
     Document,
     invoice_batch_print,
@@ -24,6 +27,25 @@ from orders.invoices.services import (
 from orders.selectors import order_get_for_store, order_selection_for_store
 
 may_print = store_member_required(permission=Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
+
+
+def _explains_pdf_unavailable(view):
+    """A machine without WeasyPrint's libraries gets a page naming them, not a server error."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PdfUnavailable as error:
+            absent = system.missing(system.pdf_needs())
+            context = {
+                "packages": system.package_names(absent).split(),
+                "command": system.install_command(absent) if absent else None,
+                "error": str(error),
+            }
+            return render(request, "orders/invoices/pdf_unavailable.html", context, status=503)
+
+    return wrapper
 
 
 def _pdf_response(pdf: bytes, filename: str, *, as_attachment: bool) -> FileResponse:
@@ -44,12 +66,14 @@ def _single(request, pk: int, document: str) -> FileResponse:
 
 @require_GET
 @may_print
+@_explains_pdf_unavailable
 def invoice(request, pk: int):
     return _single(request, pk, Document.INVOICES)
 
 
 @require_GET
 @may_print
+@_explains_pdf_unavailable
 def packing_slip(request, pk: int):
     return _single(request, pk, Document.PACKING_SLIPS)
 
@@ -65,6 +89,7 @@ def _back_to_list(request):
 
 @require_POST
 @may_print
+@_explains_pdf_unavailable
 def invoice_batch(request):
     form = DocumentForm(request.POST)
     queryset, problems = order_selection_for_store(store=request.store, data=request.POST)
