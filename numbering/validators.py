@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 AFFIX_MAX_LENGTH = 20
 AFFIX_SYMBOLS = "-_/.#"
+ASCII_DIGITS = "0123456789"
 # Leaves room in the reference column (64) for two affixes and the digits.
 MAX_NUMBER = 999_999_999_999_999
 

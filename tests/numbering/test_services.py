@@ -145,6 +145,32 @@ def test_a_suffix_change_can_collide_too(store, admin_member):
 
 
 @pytest.mark.django_db
+def test_a_gap_of_billions_an_older_prefix_left_is_jumped_at_once(store, admin_member):
+    update(admin_member, prefix="A1")
+    allocate(store)  # "A11"
+    update(admin_member, next_number=10**10, prefix="A1")
+    allocate(store)  # "A110000000000": prefix "A1" issued 1 to 10^10
+    update(admin_member, next_number=12 * 10**9, prefix="A")
+    # "A12000000000" .. "A19999999999" are "A1" + 2000000000 .. "A1" + 9999999999.
+    assert numbering_preview(store=store) == "A20000000000"
+    refs = [a.reference for a in allocate(store, count=2)]
+    assert refs == ["A20000000000", "A20000000001"]
+    assert OrderFactory(store=store).reference == "A20000000002"
+
+
+@pytest.mark.django_db
+def test_an_older_suffix_of_digits_takes_every_tenth_number_across_billions(store, admin_member):
+    update(admin_member, suffix="7")
+    allocate(store)  # "17"
+    update(admin_member, next_number=10**10, suffix="7")
+    allocate(store)  # "100000000007": suffix "7" issued 1 to 10^10
+    update(admin_member, next_number=None, suffix="")
+    # "10000000007" and "10000000017" are 10^9 and 10^9 + 1 followed by that "7".
+    numbers = [a.number - 10**10 for a in allocate(store, count=16)]
+    assert numbers == [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18]
+
+
+@pytest.mark.django_db
 def test_preview_shows_the_reference_the_next_order_gets(store, admin_member):
     assert numbering_preview(store=store) == "1"
     update(admin_member, prefix="A1")

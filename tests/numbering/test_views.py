@@ -195,3 +195,18 @@ def test_preview_endpoint_skips_a_reference_an_older_prefix_issued(store, admin_
         OrderFactory(store=store)  # A11 .. A15
     data = admin_client_.get(URL + "preview/", form_data(15, "A", seen=6)).json()
     assert data == {"reference": "A16", "errors": {}}
+
+
+@pytest.mark.django_db
+def test_page_and_preview_jump_a_gap_of_billions(store, admin_client_):
+    admin_client_.post(URL, form_data(1, "A1", seen=1))
+    OrderFactory(store=store)  # A11
+    admin_client_.post(URL, form_data(10**10, "A1", seen=2))
+    OrderFactory(store=store)  # A110000000000: "A1" issued 1 to 10^10
+    typed = form_data(12 * 10**9, "A", seen=10**10 + 1)
+    data = admin_client_.get(URL + "preview/", typed).json()
+    assert data == {"reference": "A20000000000", "errors": {}}
+    response = admin_client_.post(URL, typed, follow=True)
+    assert "The next order will be A20000000000" in response.content.decode()
+    assert ">A20000000000<" in admin_client_.get(URL).content.decode()
+    assert OrderFactory(store=store).reference == "A20000000000"
