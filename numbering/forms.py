@@ -1,13 +1,23 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from numbering.models import NumberSequence
 from numbering.services import numbering_too_low_error
-from numbering.validators import AFFIX_MAX_LENGTH, MAX_NUMBER, validate_affix
+from numbering.validators import AFFIX_MAX_LENGTH, ASCII_INTEGER, MAX_NUMBER, validate_affix
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """A whole number typed with the digits 0 to 9 only."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not ASCII_INTEGER.fullmatch(value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class NumberingSettingsForm(forms.Form):
-    next_number = forms.IntegerField(
+    next_number = AsciiIntegerField(
         label=_("Next order number"),
         min_value=1,
         max_value=MAX_NUMBER,

@@ -46,19 +46,6 @@ class RetiredFormat(models.Model):
     def __str__(self) -> str:
         return f"{self.prefix}[{self.first_number}-{self.last_number}]{self.suffix}"
 
-    def issued(self, reference: str) -> bool:
-        """Whether this format produced `reference` (case-insensitively, as search matches)."""
-        ref = reference.casefold()
-        prefix, suffix = self.prefix.casefold(), self.suffix.casefold()
-        if len(ref) <= len(prefix) + len(suffix):
-            return False
-        if not (ref.startswith(prefix) and ref.endswith(suffix)):
-            return False
-        middle = ref[len(prefix) : len(ref) - len(suffix)]
-        if not (middle.isascii() and middle.isdigit()) or middle.startswith("0"):
-            return False
-        return self.first_number <= int(middle) <= self.last_number
-
 
 class NumberingChange(models.Model):
     """One change of a store's numbering settings: who, when, before and after."""
@@ -78,11 +65,3 @@ class NumberingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store} {self.changed_at:%Y-%m-%d %H:%M}"
-
-
-def first_free_number(*, prefix: str, suffix: str, start: int, retired: list[RetiredFormat]) -> int:
-    """The first number from `start` whose reference no retired format has issued."""
-    number = start
-    while any(old.issued(f"{prefix}{number}{suffix}") for old in retired):
-        number += 1
-    return number

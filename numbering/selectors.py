@@ -1,7 +1,8 @@
 from django.db.models import QuerySet
 
 from mycommerce.models import Store
-from numbering.models import NumberingChange, NumberSequence, RetiredFormat, first_free_number
+from numbering.collisions import taken_numbers
+from numbering.models import NumberingChange, NumberSequence, RetiredFormat
 
 
 def numbering_settings_for_store(*, store: Store) -> NumberSequence:
@@ -34,7 +35,7 @@ def numbering_preview(
                 last_number=sequence.last_issued,
             )
         )
-    number = first_free_number(prefix=prefix, suffix=suffix, start=start, retired=retired)
+    number = taken_numbers(prefix=prefix, suffix=suffix, retired=retired).first_free(start)
     return NumberSequence(prefix=prefix, suffix=suffix).format(number)
 
 

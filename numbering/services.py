@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 from mycommerce.models import Membership, Store
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission, ensure_member_may
-from numbering.models import NumberingChange, NumberSequence, RetiredFormat, first_free_number
+from numbering.collisions import taken_numbers
+from numbering.models import NumberingChange, NumberSequence, RetiredFormat
 from numbering.validators import MAX_NUMBER, validate_affix
 
 
@@ -38,13 +39,15 @@ def numbering_allocate(*, store: Store, count: int = 1) -> list[AllocatedNumber]
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("numbering_allocate must run inside the order's transaction.")
     sequence = _sequence_for_update(store)
-    retired = list(RetiredFormat.objects.filter(store=store))
+    taken = taken_numbers(
+        prefix=sequence.prefix,
+        suffix=sequence.suffix,
+        retired=RetiredFormat.objects.filter(store=store),
+    )
     allocated: list[AllocatedNumber] = []
     number = sequence.next_number
     while len(allocated) < count:
-        number = first_free_number(
-            prefix=sequence.prefix, suffix=sequence.suffix, start=number, retired=retired
-        )
+        number = taken.first_free(number)
         allocated.append(AllocatedNumber(number=number, reference=sequence.format(number)))
         number += 1
     sequence.next_number = number

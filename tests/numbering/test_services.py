@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from mycommerce.plans import Plan
 from mycommerce.roles import Role
-from numbering.models import NumberingChange
+from numbering.models import NumberingChange, NumberSequence
 from numbering.selectors import numbering_preview, numbering_settings_for_store
 from numbering.services import numbering_allocate, numbering_update_settings
 from orders.models import Order
@@ -142,6 +142,53 @@ def test_a_suffix_change_can_collide_too(store, admin_member):
     assert "11" not in refs and "21" not in refs
     assert refs[:8] == [str(n) for n in range(3, 11)]
     assert refs[8:] == ["12", "13"]
+
+
+@pytest.mark.django_db
+def test_a_gap_of_billions_an_older_prefix_left_is_jumped_at_once(store, admin_member):
+    update(admin_member, prefix="A1")
+    allocate(store)  # "A11"
+    update(admin_member, next_number=10**10, prefix="A1")
+    allocate(store)  # "A110000000000": prefix "A1" issued 1 to 10^10
+    update(admin_member, next_number=12 * 10**9, prefix="A")
+    # "A12000000000" .. "A19999999999" are "A1" + 2000000000 .. "A1" + 9999999999.
+    assert numbering_preview(store=store) == "A20000000000"
+    refs = [a.reference for a in allocate(store, count=2)]
+    assert refs == ["A20000000000", "A20000000001"]
+    assert OrderFactory(store=store).reference == "A20000000002"
+
+
+@pytest.mark.django_db
+def test_an_older_suffix_of_digits_takes_every_tenth_number_across_billions(store, admin_member):
+    update(admin_member, suffix="7")
+    allocate(store)  # "17"
+    update(admin_member, next_number=10**10, suffix="7")
+    allocate(store)  # "100000000007": suffix "7" issued 1 to 10^10
+    update(admin_member, next_number=None, suffix="")
+    # "10000000007" and "10000000017" are 10^9 and 10^9 + 1 followed by that "7".
+    numbers = [a.number - 10**10 for a in allocate(store, count=16)]
+    assert numbers == [1, 2, 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["²", "٣", "５", "MB-٣", "2019-²", "Ⅻ"])
+def test_digits_other_than_0_to_9_are_refused(store, admin_member, bad):
+    for field in ("prefix", "suffix"):
+        with pytest.raises(ValidationError) as error:
+            update(admin_member, next_number=50, **{field: bad})
+        assert "Use only the digits 0 to 9" in str(error.value.message_dict[field])
+    sequence = numbering_settings_for_store(store=store)
+    assert (sequence.next_number, sequence.prefix, sequence.suffix) == (1, "", "")
+
+
+@pytest.mark.django_db
+def test_a_stored_prefix_with_other_digits_is_not_read_as_a_number(store, admin_member):
+    # Saved before such prefixes were refused: "A٣1" must not count as "A31".
+    NumberSequence.objects.create(store=store, prefix="A٣")
+    assert [a.reference for a in allocate(store, count=3)] == ["A٣1", "A٣2", "A٣3"]
+    update(admin_member, next_number=31, prefix="A")
+    assert numbering_preview(store=store) == "A31"
+    assert allocate(store)[0].reference == "A31"
 
 
 @pytest.mark.django_db

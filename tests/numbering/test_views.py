@@ -195,3 +195,46 @@ def test_preview_endpoint_skips_a_reference_an_older_prefix_issued(store, admin_
         OrderFactory(store=store)  # A11 .. A15
     data = admin_client_.get(URL + "preview/", form_data(15, "A", seen=6)).json()
     assert data == {"reference": "A16", "errors": {}}
+
+
+@pytest.mark.django_db
+def test_page_and_preview_jump_a_gap_of_billions(store, admin_client_):
+    admin_client_.post(URL, form_data(1, "A1", seen=1))
+    OrderFactory(store=store)  # A11
+    admin_client_.post(URL, form_data(10**10, "A1", seen=2))
+    OrderFactory(store=store)  # A110000000000: "A1" issued 1 to 10^10
+    typed = form_data(12 * 10**9, "A", seen=10**10 + 1)
+    data = admin_client_.get(URL + "preview/", typed).json()
+    assert data == {"reference": "A20000000000", "errors": {}}
+    response = admin_client_.post(URL, typed, follow=True)
+    assert "The next order will be A20000000000" in response.content.decode()
+    assert ">A20000000000<" in admin_client_.get(URL).content.decode()
+    assert OrderFactory(store=store).reference == "A20000000000"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", ["²", "٣", "５"])
+def test_other_digits_in_prefix_or_suffix_are_refused_at_the_field(store, admin_client_, bad):
+    response = admin_client_.post(URL, form_data(10, f"MB{bad}", bad, seen=1))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["prefix"] == [f"Use only the digits 0 to 9: “{bad}” is not one of them."]
+    assert errors["suffix"] == [f"Use only the digits 0 to 9: “{bad}” is not one of them."]
+    french = admin_client_.post(URL, form_data(10, bad, seen=1), HTTP_ACCEPT_LANGUAGE="fr")
+    assert f"Utilisez uniquement les chiffres de 0 à 9 : « {bad} »" in french.content.decode()
+    data = admin_client_.get(URL + "preview/", form_data(10, bad, seen=1)).json()
+    assert data["reference"] is None and "prefix" in data["errors"]
+    sequence = numbering_settings_for_store(store=store)
+    assert (sequence.next_number, sequence.prefix, sequence.suffix) == (1, "", "")
+    assert not NumberingChange.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["٣٠", "５０", "³⁰", "1_000"])
+def test_a_next_number_typed_with_other_digits_is_refused(store, admin_client_, typed):
+    response = admin_client_.post(URL, form_data(typed, "X-", seen=1))
+    assert response.status_code == 200
+    assert response.context["form"].errors["next_number"] == ["Enter a whole number."]
+    data = admin_client_.get(URL + "preview/", form_data(typed, "X-", seen=1)).json()
+    assert data == {"reference": None, "errors": {"next_number": ["Enter a whole number."]}}
+    assert numbering_settings_for_store(store=store).prefix == ""
