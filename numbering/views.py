@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView
 
 from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
-from mycommerce.plans import Feature, ensure_store_has_feature, store_has_feature, upgrade_message
+from mycommerce.plans import Feature, ensure_store_has_feature, store_has_feature
 from mycommerce.roles import Permission
 from numbering.forms import NumberingSettingsForm
 from numbering.selectors import (
@@ -63,7 +63,6 @@ class NumberingSettingsView(StoreMemberRequiredMixin, FormView):
         context.update(
             sequence=sequence,
             locked=self.locked(),
-            upgrade_message=upgrade_message(Feature.CUSTOM_NUMBERING) if self.locked() else "",
             next_reference=numbering_preview(store=store),
             changes=numbering_change_list(store=store),
         )
