@@ -32,6 +32,12 @@ class _OrderForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
 
+    def service_arguments(self) -> dict:
+        """The cleaned data as the form's service takes it: the version shown is expected."""
+        arguments = dict(self.cleaned_data)
+        arguments["expected_version"] = arguments.pop("version")
+        return arguments
+
 
 class PaymentStatusForm(_OrderForm):
     form_name = "payment"
@@ -104,6 +110,9 @@ class NoteForm(_OrderForm):
         super().__init__(*args, order=order, **kwargs)
         # A note changes nothing of the order: adding one to a page left open is fine.
         self.fields["version"].required = False
+
+    def service_arguments(self) -> dict:
+        return {"text": self.cleaned_data["text"]}
 
 
 def _small(widget_class: type[forms.Widget], css: str, **attrs) -> forms.Widget:

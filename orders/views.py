@@ -1,9 +1,14 @@
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
 
@@ -162,62 +167,38 @@ class OrderListView(StoreMemberRequiredMixin, View):
         return redirect(back)
 
 
-def _change_payment(membership, order, data) -> str:
-    order_set_payment_status(
-        membership=membership, order=order, status=data["status"], expected_version=data["version"]
-    )
-    return _("Payment status changed.")
+@dataclass(frozen=True)
+class DetailAction:
+    """A form of the detail page, the service it calls and what the page says after."""
+
+    form_class: type
+    service: Callable[..., object]
+    done: Promise
 
 
-def _change_fulfillment(membership, order, data) -> str:
-    order_set_fulfillment_status(
-        membership=membership,
-        order=order,
-        status=data["status"],
-        carrier=data["carrier"],
-        tracking_number=data["tracking_number"],
-        expected_version=data["version"],
-    )
-    return _("Fulfillment status changed.")
-
-
-def _refund(membership, order, data) -> str:
-    order_refund(
-        membership=membership,
-        order=order,
-        amount=data["amount"],
-        reason=data["reason"],
-        expected_version=data["version"],
-    )
-    return _("Refund recorded. Remember to send the money back through your payment provider.")
-
-
-def _cancel_and_refund(membership, order, data) -> str:
-    order_cancel_and_refund(
-        membership=membership,
-        order=order,
-        amount=data["amount"],
-        reason=data["reason"],
-        expected_version=data["version"],
-    )
-    return _(
-        "Order cancelled and refund recorded. Remember to send the money back through your "
-        "payment provider."
-    )
-
-
-def _add_note(membership, order, data) -> str:
-    order_add_note(membership=membership, order=order, text=data["text"])
-    return _("Note added.")
-
-
-# Each form of the detail page and the service it calls (which returns the success message).
+# Each form of the detail page and the service its cleaned data is handed to.
 DETAIL_ACTIONS = {
-    PaymentStatusForm.form_name: (PaymentStatusForm, _change_payment),
-    FulfillmentStatusForm.form_name: (FulfillmentStatusForm, _change_fulfillment),
-    RefundForm.form_name: (RefundForm, _refund),
-    CancelAndRefundForm.form_name: (CancelAndRefundForm, _cancel_and_refund),
-    NoteForm.form_name: (NoteForm, _add_note),
+    action.form_class.form_name: action
+    for action in (
+        DetailAction(PaymentStatusForm, order_set_payment_status, _l("Payment status changed.")),
+        DetailAction(
+            FulfillmentStatusForm, order_set_fulfillment_status, _l("Fulfillment status changed.")
+        ),
+        DetailAction(
+            RefundForm,
+            order_refund,
+            _l("Refund recorded. Remember to send the money back through your payment provider."),
+        ),
+        DetailAction(
+            CancelAndRefundForm,
+            order_cancel_and_refund,
+            _l(
+                "Order cancelled and refund recorded. Remember to send the money back through "
+                "your payment provider."
+            ),
+        ),
+        DetailAction(NoteForm, order_add_note, _l("Note added.")),
+    )
 }
 
 
@@ -227,7 +208,7 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
     template_name = "orders/order_detail.html"
 
     def render_page(self, request, order, bound=None, status=200, confirm=None):
-        forms = {name: entry[0](order=order) for name, entry in DETAIL_ACTIONS.items()}
+        forms = {name: action.form_class(order=order) for name, action in DETAIL_ACTIONS.items()}
         if bound is not None:
             forms[bound.form_name] = bound
         context = {
@@ -249,11 +230,11 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
 
     def post(self, request, pk):
         order = order_get_for_store(store=request.store, pk=pk)
-        form_class, run = DETAIL_ACTIONS.get(request.POST.get("form", ""), (None, None))
-        if form_class is None:
+        action = DETAIL_ACTIONS.get(request.POST.get("form", ""))
+        if action is None:
             messages.error(request, _("Unknown form; nothing was changed."))
             return redirect("orders:detail", pk=order.pk)
-        form = form_class(request.POST, order=order)
+        form = action.form_class(request.POST, order=order)
         if form.is_valid():
             question = order_change_confirmation(
                 order=order, form=form.form_name, data=form.cleaned_data
@@ -265,11 +246,13 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
                     confirm={"question": question, "fields": _resubmitted(request.POST)},
                 )
             try:
-                message = run(request.membership, order, form.cleaned_data)
+                action.service(
+                    membership=request.membership, order=order, **form.service_arguments()
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, message)
+                messages.success(request, str(action.done))
                 return redirect("orders:detail", pk=order.pk)
         order = order_detail_for_store(store=request.store, pk=pk)
         return self.render_page(request, order, bound=form, status=400)
