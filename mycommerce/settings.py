@@ -47,9 +47,10 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Before django_tasks_db: its `db_worker` command is mycommerce's (resumes stopped jobs).
+    "mycommerce",
     "django_tasks",
     "django_tasks_db",
-    "mycommerce",
     "numbering",
     "orders",
     "exports",

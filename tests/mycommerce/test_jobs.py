@@ -288,3 +288,16 @@ def test_a_stuck_job_expires_7_days_after_its_last_heartbeat(store):
     assert job_delete_expired(now=eight_days_on) == 1
     assert list(Job.objects.values_list("pk", flat=True)) == [beating.pk]
     assert not workdir.exists()
+
+
+def test_a_started_worker_resumes_interrupted_jobs_first(store, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = make_job(store)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.INTERRUPTED)
+
+    out = StringIO()
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", stdout=out)
+
+    assert "1 interrupted job(s) resumed." in out.getvalue()
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE and job.file.read() == b"run 1"
