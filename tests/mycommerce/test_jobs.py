@@ -290,6 +290,8 @@ def test_a_stuck_job_expires_7_days_after_its_last_heartbeat(store):
     assert not workdir.exists()
 
 
+# The worker closes its connection between tasks: it cannot run inside a test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_a_started_worker_resumes_interrupted_jobs_first(store, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     job = make_job(store)

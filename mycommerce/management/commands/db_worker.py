@@ -30,8 +30,6 @@ def _resume_interrupted_jobs() -> int:
     except Exception:
         logger.exception("The interrupted jobs could not be resumed.")
         return 0
-    finally:
-        connection.close()
     for job in resumed:
         logger.warning("Job %s (%s) was interrupted: resumed.", job.pk, job.kind)
     return len(resumed)
@@ -41,6 +39,7 @@ def _keep_resuming(every: float) -> None:
     while True:
         time.sleep(every)
         _resume_interrupted_jobs()
+        connection.close()  # this thread's own connection: none is held between passes
 
 
 class Command(DatabaseWorkerCommand):
