@@ -1,6 +1,5 @@
 """Invoices and packing slips: one order, or a batch as one PDF; large batches run as a job."""
 
-import logging
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -32,8 +31,6 @@ from mycommerce.services import (
 from orders.invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
 from orders.invoices.selectors import invoice_orders_for_store, invoice_selection_ids
 from orders.models import Order, OrderEvent
-
-logger = logging.getLogger(__name__)
 
 # Up to this many orders the PDF is the answer itself; above, a background job makes it.
 DIRECT_LIMIT = 20
