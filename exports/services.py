@@ -2,8 +2,6 @@
 
 import csv
 import io
-import logging
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,9 +11,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files import File
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from exports.columns import Column, Kind, columns_for_keys
 from exports.models import SEPARATOR_CHARACTERS, DecimalMark, ExportSettings, Layout
@@ -27,19 +23,12 @@ from exports.selectors import (
 from mycommerce.models import Job, Membership, Store
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission, ensure_member_may
-from mycommerce.services import (
-    job_complete,
-    job_create,
-    job_enqueue,
-    job_fail,
-    job_set_progress,
-    job_start,
-)
+from mycommerce.services import JobFile, JobProgress, job_create, job_enqueue, job_run, job_workdir
 from orders.models import Order
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
-logger = logging.getLogger(__name__)
-
+# Job.kind of a background export (registered in exports/apps.py).
+EXPORT_JOB = "export"
 # Above this many orders the export runs as a background job (override in settings/tests).
 DEFAULT_BACKGROUND_THRESHOLD = 10_000
 BATCH_SIZE = 5000
@@ -304,8 +293,6 @@ def order_export(
 ) -> ExportOutcome:
     """Export the chosen orders: a stream for a normal size, a background job above the
     threshold. The settings are remembered for this user and store either way."""
-    from exports.tasks import export_orders_task  # the task module imports this one
-
     store = membership.store
     ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
     export_settings_remember(user=membership.user, store=store, options=options)
@@ -318,7 +305,7 @@ def order_export(
         job = job_create(
             store=store,
             user=membership.user,
-            kind=Job.Kind.EXPORT,
+            kind=EXPORT_JOB,
             params={
                 "selection": selection,
                 "options": options.as_dict(),
@@ -328,7 +315,7 @@ def order_export(
             },
             total=export_selection_count(selection=chosen),
         )
-        job_enqueue(job=job, task=export_orders_task)
+        job_enqueue(job=job)
         return ExportOutcome(
             filename=filename, count=job.progress_total, problems=chosen.problems, job=job
         )
@@ -339,26 +326,26 @@ def order_export(
 
 
 def export_job_run(*, job: Job) -> Job:
-    """The background half of a large export: write the file with progress, attach it to the job."""
-    store = job.store
+    """The background half of a large export (through `job_run`): the file is written again
+    from the start when a stopped job is resumed, and the job ends with exactly one file."""
     params = job.params
-    job_start(job=job)
-    try:
-        chosen = export_selection(store=store, selection=params["selection"])
+
+    def work(progress: JobProgress) -> JobFile:
+        progress(0)
+        chosen = export_selection(store=job.store, selection=params["selection"])
         chunks = export_csv_chunks(
-            store=store,
+            store=job.store,
             queryset=chosen.queryset,
             options=ExportOptions.from_dict(params["options"]),
             language=params["language"],
-            on_progress=lambda done: job_set_progress(job=job, done=done),
+            on_progress=progress,
         )
-        with tempfile.TemporaryFile() as spool:
+        workdir = job_workdir(job)
+        workdir.mkdir(parents=True, exist_ok=True)
+        path = workdir / "export.csv"
+        with open(path, "wb") as out:
             for chunk in chunks:
-                spool.write(chunk)
-            spool.seek(0)
-            return job_complete(job=job, filename=params["filename"], content=File(spool))
-    except Exception:
-        logger.exception("Export job %s failed", job.pk)
-        with translation.override(params.get("language")):
-            job_fail(job=job, error=_("The export failed. Please try again."))
-        return job
+                out.write(chunk)
+        return JobFile(name=params["filename"], path=path)
+
+    return job_run(job=job, work=work)

@@ -1,11 +1,12 @@
 from django_tasks import task
 
-from exports.services import export_job_run
-from mycommerce.models import Job
+from exports.services import EXPORT_JOB, export_job_run
+from mycommerce.selectors import job_get_for_run
 
 
 @task()
 def export_orders_task(*, job_id: int) -> None:
     """A large CSV export, written in the background; its job row carries the progress."""
-    job = Job.objects.select_related("store").get(pk=job_id, kind=Job.Kind.EXPORT)
-    export_job_run(job=job)
+    job = job_get_for_run(job_id=job_id, kind=EXPORT_JOB)
+    if job is not None:
+        export_job_run(job=job)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone as dj_timezone
 from django.utils.translation import gettext_lazy as _
 
+from mycommerce.jobs import job_kind_label
 from mycommerce.plans import Plan
 from mycommerce.roles import Role
 
@@ -64,27 +65,28 @@ def job_file_path(job: "Job", filename: str) -> str:
 
 
 class Job(models.Model):
-    """One long-running piece of work (an invoice batch, a large export) and its result file."""
+    """One long-running piece of work (an invoice batch, a large export) and its result file.
+
+    Its kind is registered by the app that runs it (`mycommerce.jobs`); while it runs, its
+    worker beats (`heartbeat_at`), so a job whose worker died is seen as interrupted.
+    """
 
     KEEP_FOR = timedelta(days=7)
-
-    class Kind(models.TextChoices):
-        INVOICES = "invoices", _("Invoice batch")
-        EXPORT = "export", _("CSV export")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to start")
         RUNNING = "running", _("In progress")
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
+        INTERRUPTED = "interrupted", _("Interrupted")
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="jobs")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=20)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     progress_done = models.PositiveIntegerField(default=0)
@@ -93,6 +95,11 @@ class Job(models.Model):
     filename = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    # "host:pid" of the process running it, so a worker restarted on that host resumes it
+    # at once instead of waiting for the heartbeat to go stale.
+    worker = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=dj_timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -103,10 +110,15 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["store", "-created_at"], name="job_store_created_idx"),
             models.Index(fields=["expires_at"], name="job_expires_idx"),
+            models.Index(fields=["status", "heartbeat_at"], name="job_status_heartbeat_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk}"
+        return f"{self.kind_label} #{self.pk}"
+
+    @property
+    def kind_label(self) -> str:
+        return str(job_kind_label(self.kind))
 
     @property
     def percent(self) -> int:

@@ -48,10 +48,11 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    # Before django_tasks_db: its `db_worker` command is mycommerce's (resumes stopped jobs).
+    "mycommerce",
     "django_tasks",
     "django_tasks_db",
     "axes",
-    "mycommerce",
     "numbering",
     "orders",
     "exports",

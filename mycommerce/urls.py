@@ -17,6 +17,7 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/status/", views.job_status, name="job_status"),
     path("jobs/<int:pk>/download/", views.job_download, name="job_download"),
+    path("jobs/<int:pk>/resume/", views.job_resume_view, name="job_resume"),
     path("settings/store/", views.StoreSettingsView.as_view(), name="store_settings"),
     path("settings/plan/", views.PlanView.as_view(), name="plan"),
     path("settings/numbering/", include("numbering.urls")),

@@ -1,6 +1,7 @@
 from copy import copy
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +15,8 @@ from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
 from mycommerce.models import Job
 from mycommerce.plans import PLAN_FEATURES, PLAN_ORDER, Feature
 from mycommerce.roles import Permission, member_can
-from mycommerce.selectors import job_get_for_store, job_is_downloadable
-from mycommerce.services import store_set_plan, store_switch, store_update_settings
+from mycommerce.selectors import job_get_for_store, job_is_downloadable, job_state
+from mycommerce.services import job_resume, store_set_plan, store_switch, store_update_settings
 
 
 def home(request):
@@ -90,32 +91,49 @@ def permission_denied(request, exception=None):
 
 
 class JobDetailView(StoreMemberRequiredMixin, TemplateView):
-    """A background job's page: a progress bar that polls, then a download link."""
+    """A background job's page: a progress bar that polls, then a download link or Resume."""
 
     template_name = "mycommerce/job_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["job"] = job_get_for_store(store=self.request.store, job_id=kwargs["pk"])
+        job = job_get_for_store(store=self.request.store, job_id=kwargs["pk"])
+        context["job"] = job
+        context["state"] = job_state(job=job)
         return context
 
 
 @store_member_required
 def job_status(request, pk: int):
     job = job_get_for_store(store=request.store, job_id=pk)
+    state = job_state(job=job)
     return JsonResponse(
         {
-            "status": job.status,
-            "status_label": str(job.get_status_display()),
+            "status": state.status,
+            "status_label": state.label,
             "done": job.progress_done,
             "total": job.progress_total,
             "percent": job.percent,
             "download_url": reverse("job_download", args=[job.pk])
             if job_is_downloadable(job)
             else "",
-            "error": job.error if job.status == Job.Status.FAILED else "",
+            "error": state.message,
+            "resumable": state.resumable,
+            "settled": state.settled,
         }
     )
+
+
+@require_POST
+@store_member_required
+def job_resume_view(request, pk: int):
+    job = job_get_for_store(store=request.store, job_id=pk)
+    try:
+        job_resume(membership=request.membership, job=job)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("job_detail", pk=job.pk)
 
 
 @store_member_required

@@ -1,15 +1,12 @@
 """Invoices and packing slips: one order, or a batch as one PDF; large batches run as a job."""
 
-import logging
 import os
-import shutil
 from dataclasses import dataclass
 from datetime import date
 
 from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files import File
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
@@ -18,17 +15,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mycommerce.models import Job, Membership, Store, job_file_path
+from mycommerce.models import Job, Membership, Store
 from mycommerce.money import babel_locale
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission, ensure_member_may
 from mycommerce.services import (
-    job_complete,
+    JobFile,
+    JobProgress,
     job_create,
     job_enqueue,
-    job_fail,
-    job_set_progress,
-    job_start,
+    job_resume,
+    job_run,
     job_workdir,
 )
 from orders.events import event_printed
@@ -36,14 +33,14 @@ from orders.invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunk
 from orders.invoices.selectors import invoice_orders_for_store, invoice_selection_ids
 from orders.models import Order, OrderEvent
 
-logger = logging.getLogger(__name__)
-
 # Up to this many orders the PDF is the answer itself; above, a background job makes it.
 DIRECT_LIMIT = 20
 # Orders per WeasyPrint document: memory stays bounded, pypdf merges the chunks.
 CHUNK_SIZE = 50
 MAX_BATCH = 10_000
 LEAN_TEMPLATE = "orders/invoices/documents.html"
+# Job.kind of a batch (registered in orders/apps.py).
+INVOICE_BATCH_JOB = "invoices"
 
 
 class Document(models.TextChoices):
@@ -158,7 +155,7 @@ def invoice_batch_print(
     job = job_create(
         store=store,
         user=membership.user,
-        kind=Job.Kind.INVOICES,
+        kind=INVOICE_BATCH_JOB,
         params={
             "order_ids": ids,
             "document": str(document),
@@ -166,26 +163,15 @@ def invoice_batch_print(
         },
         total=len(ids),
     )
-    _enqueue(job)
+    job_enqueue(job=job)
     return InvoiceBatch(job=job)
 
 
 def invoice_batch_resume(*, membership: Membership, job: Job) -> Job:
     """Start an interrupted or failed batch again; the pages already rendered are kept."""
-    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
-    if job.kind != Job.Kind.INVOICES or job.status == Job.Status.DONE:
+    if job.kind != INVOICE_BATCH_JOB:
         raise ValidationError(_("This job is finished: there is nothing to resume."))
-    Job.objects.filter(pk=job.pk).update(status=Job.Status.PENDING, error="", finished_at=None)
-    job.status = Job.Status.PENDING
-    _enqueue(job)
-    return job
-
-
-def _enqueue(job: Job) -> None:
-    # Imported here: the task module imports this one.
-    from orders.invoices.tasks import invoice_batch_task
-
-    job_enqueue(job=job, task=invoice_batch_task)
+    return job_resume(membership=membership, job=job)
 
 
 def invoice_chunk_size(total: int) -> int:
@@ -199,70 +185,48 @@ def invoice_render_processes(chunks: int) -> int:
     return max(1, min(configured, chunks))
 
 
-def _finished_elsewhere(job: Job) -> bool:
-    """A second run of the same job (resumed twice) finished first: keep its file."""
-    return Job.objects.filter(pk=job.pk, status=Job.Status.DONE).exists()
-
-
 def invoice_batch_run(*, job: Job, processes: int | None = None) -> Job:
-    """Render a batch job chunk by chunk and attach the merged PDF.
+    """Render a batch job chunk by chunk and attach the merged PDF (through `job_run`).
 
-    Chunks already on disk (a previous, interrupted run) are skipped, and job_complete
-    replaces any previous file, so a resumed job ends with exactly one file.
+    Chunks already on disk (a previous, interrupted run) are skipped, and the job ends with
+    exactly one file; the orders are recorded as printed with the completion.
     """
-    if job.status == Job.Status.DONE:
-        return job
     store = job.store
     ids = [int(pk) for pk in job.params.get("order_ids", [])]
     document = job.params.get("document", Document.INVOICES)
     # Part of the job, so a resumed run cuts the same chunks as the interrupted one.
     chunk_size = int(job.params.get("chunk_size") or CHUNK_SIZE)
-    workdir = job_workdir(job)
-    workdir.mkdir(parents=True, exist_ok=True)
-    chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
-    paths = [workdir / f"chunk-{number:05d}.pdf" for number in range(len(chunks))]
-    todo = [(path, chunk) for path, chunk in zip(paths, chunks) if not path.exists()]
-    done = len(ids) - sum(len(chunk) for _, chunk in todo)
 
-    job_start(job=job)
-    job_set_progress(job=job, done=done)
+    def work(progress: JobProgress) -> JobFile:
+        workdir = job_workdir(job)
+        workdir.mkdir(parents=True, exist_ok=True)
+        chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
+        paths = [workdir / f"chunk-{number:05d}.pdf" for number in range(len(chunks))]
+        todo = [(path, chunk) for path, chunk in zip(paths, chunks) if not path.exists()]
+        done = len(ids) - sum(len(chunk) for _, chunk in todo)
+        progress(done)
 
-    def htmls():
-        for path, chunk in todo:
-            orders = invoice_orders_for_store(store=store, ids=chunk)
-            yield path, invoice_html(store=store, orders=orders, document=document), len(chunk)
+        def htmls():
+            for path, chunk in todo:
+                orders = invoice_orders_for_store(store=store, ids=chunk)
+                yield path, invoice_html(store=store, orders=orders, document=document), len(chunk)
 
-    def advance(size: int) -> None:
-        nonlocal done
-        done += size
-        job_set_progress(job=job, done=done)
+        def advance(size: int) -> None:
+            nonlocal done
+            done += size
+            progress(done)
 
-    with translation.override(store.language):
-        try:
+        with translation.override(store.language):
             pdf_render_chunks(
                 chunks=htmls(),
                 processes=processes or invoice_render_processes(len(todo)),
                 on_chunk_done=advance,
             )
-            merged = pdf_merge_files(paths=paths, target=workdir / "batch.pdf")
-            if _finished_elsewhere(job):
-                return job
-            filename = invoice_filename(document=document, day=timezone.localdate(job.created_at))
-            # A run that died after saving the file but before recording it left it behind.
-            job.file.storage.delete(job_file_path(job, filename))
-            with open(merged, "rb") as handle:
-                job_complete(job=job, filename=filename, content=File(handle))
-        except Exception:
-            logger.exception("Invoice batch job %s failed", job.pk)
-            if _finished_elsewhere(job):
-                return job
-            job_fail(
-                job=job,
-                error=_(
-                    "The PDF could not be made. Resume the job: the pages already made are kept."
-                ),
-            )
-            return job
-    shutil.rmtree(workdir, ignore_errors=True)
-    _record_printed(order_ids=ids, user=job.created_by, document=document, job=job)
-    return job
+        merged = pdf_merge_files(paths=paths, target=workdir / "batch.pdf")
+        day = timezone.localdate(job.created_at)
+        return JobFile(name=invoice_filename(document=document, day=day), path=merged)
+
+    def record_printed() -> None:
+        _record_printed(order_ids=ids, user=job.created_by, document=document, job=job)
+
+    return job_run(job=job, work=work, on_complete=record_printed)

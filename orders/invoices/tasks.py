@@ -1,13 +1,12 @@
 from django_tasks import task
 
-from mycommerce.models import Job
-from orders.invoices.services import invoice_batch_run
+from mycommerce.selectors import job_get_for_run
+from orders.invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 
 
 @task()
 def invoice_batch_task(job_id: int) -> None:
     """Background half of a large invoice batch; safe to run again on the same job."""
-    job = Job.objects.select_related("store", "created_by").filter(pk=job_id).first()
-    if job is None or job.kind != Job.Kind.INVOICES:
-        return
-    invoice_batch_run(job=job)
+    job = job_get_for_run(job_id=job_id, kind=INVOICE_BATCH_JOB)
+    if job is not None:
+        invoice_batch_run(job=job)

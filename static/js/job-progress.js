@@ -1,4 +1,4 @@
-// Polls a background job's status and updates its progress bar and download link.
+// Polls a background job's status and updates its progress bar, download link and Resume.
 (function () {
   const box = document.getElementById("job");
   if (!box) return;
@@ -23,10 +23,11 @@
     const download = box.querySelector("[data-job-download]");
     if (data.download_url) { download.href = data.download_url; download.hidden = false; }
     const error = box.querySelector("[data-job-error]");
-    if (data.error) { error.textContent = data.error; error.hidden = false; }
-    const resume = box.querySelector("[data-job-resume]");
-    if (resume) resume.hidden = data.status !== "failed";
-    if (data.status === "pending" || data.status === "running") setTimeout(poll, 1000);
+    error.textContent = data.error;
+    error.hidden = !data.error;
+    box.querySelector("[data-job-resume]").hidden = !data.resumable;
+    // Done, failed or interrupted: nothing more happens while the page is open.
+    if (!data.settled) setTimeout(poll, 1000);
   }
   poll();
 })();

@@ -119,7 +119,12 @@ def run(task: dict) -> dict:
     from mycommerce.models import Job, Store
     from orders.invoices.pdf import pdf_from_html
     from orders.invoices.selectors import invoice_orders_for_store
-    from orders.invoices.services import Document, invoice_batch_run, invoice_html
+    from orders.invoices.services import (
+        INVOICE_BATCH_JOB,
+        Document,
+        invoice_batch_run,
+        invoice_html,
+    )
     from orders.selectors import order_queryset_for_store
 
     store = Store.objects.get(name="MaBoutique")
@@ -163,7 +168,7 @@ def run(task: dict) -> dict:
         }
     job = Job.objects.create(
         store=store,
-        kind=Job.Kind.INVOICES,
+        kind=INVOICE_BATCH_JOB,
         params={"order_ids": ids, "document": "invoices", "chunk_size": task["chunk_size"]},
         progress_total=len(ids),
     )

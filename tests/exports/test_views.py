@@ -8,6 +8,7 @@ from django.utils import translation
 
 from exports.columns import COLUMN_KEYS
 from exports.models import ExportSettings
+from exports.services import EXPORT_JOB
 from mycommerce.models import Job
 from mycommerce.plans import Plan
 from orders.statuses import FulfillmentStatus, PaymentStatus
@@ -271,7 +272,7 @@ def test_large_exports_run_as_a_job(settings, staff_client, store, orders):
     response = export(staff_client, columns=["reference", "customer_name"], layout="orders")
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/jobs/{job.pk}/"
-    assert job.kind == Job.Kind.EXPORT and job.status == Job.Status.DONE
+    assert job.kind == EXPORT_JOB and job.status == Job.Status.DONE
     assert (job.progress_done, job.progress_total) == (3, 3)
 
     download = staff_client.get(f"/jobs/{job.pk}/download/")

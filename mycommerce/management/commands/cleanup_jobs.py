@@ -5,8 +5,9 @@ from mycommerce.tasks import jobs_delete_expired_task
 
 class Command(BaseCommand):
     help = (
-        "Remove background-job files (invoice batches, exports) kept past their 7 days. "
-        "Run it daily, e.g. from cron; --enqueue hands it to the task workers instead."
+        "Remove background jobs, with their files, 7 days after they finished or failed, or "
+        "after their worker last showed signs of life (stuck jobs expire too). Run it daily, "
+        "e.g. from cron; --enqueue hands it to the task workers instead."
     )
 
     def add_arguments(self, parser):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from mycommerce.models import Job
 from mycommerce.services import job_complete, job_create, job_workdir
 from orders.invoices import pdf as pdf_module
-from orders.invoices.services import invoice_batch_run
+from orders.invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 from orders.models import OrderDiscount, OrderEvent
 from tests.factories import OrderFactory
 
@@ -184,7 +184,7 @@ def test_a_large_batch_runs_as_a_job_that_reaches_100_percent(store, staff_clien
 
     response = staff_client.post("/orders/invoices/", {"ids": [o.pk for o in orders]})
 
-    job = Job.objects.get(store=store, kind=Job.Kind.INVOICES)
+    job = Job.objects.get(store=store, kind=INVOICE_BATCH_JOB)
     assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
     status = staff_client.get(f"/jobs/{job.pk}/status/").json()
     assert (status["status"], status["done"], status["total"], status["percent"]) == (
@@ -205,7 +205,7 @@ def make_batch_job(store, orders, chunk_size=5):
     return job_create(
         store=store,
         user=None,
-        kind=Job.Kind.INVOICES,
+        kind=INVOICE_BATCH_JOB,
         params={
             "order_ids": [o.pk for o in orders],
             "document": "invoices",
