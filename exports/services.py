@@ -320,7 +320,7 @@ def order_export(
             user=membership.user,
             kind=Job.Kind.EXPORT,
             params={
-                "selection": selection,
+                "selection": chosen.storable,
                 "options": options.as_dict(),
                 "language": language,
                 "filename": filename,
