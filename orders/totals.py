@@ -153,6 +153,32 @@ PART_MESSAGES = {
 }
 
 
+def totals_check_inputs(
+    *,
+    currency: str,
+    unit_prices: list[Decimal],
+    discount_values: list[Decimal],
+    tax_values: list[Decimal],
+    shipping: Decimal,
+) -> None:
+    """Refuse a typed amount that is not a number its column holds, before anything is
+    computed from it (1e999 cannot even be quantised)."""
+    typed = [
+        *(("line", i, value, MONEY_MAX) for i, value in enumerate(unit_prices)),
+        *(("discount", i, value, MONEY_MAX) for i, value in enumerate(discount_values)),
+        *(("tax", i, value, TAX_VALUE_MAX) for i, value in enumerate(tax_values)),
+        ("shipping", None, shipping, MONEY_MAX),
+    ]
+    for part, index, value, maximum in typed:
+        if not Decimal(value).is_finite() or abs(value) > maximum:
+            raise AmountTooLarge(
+                _("An amount of this order is larger than %(max)s.")
+                % {"max": format_money(maximum, currency)},
+                part=part,
+                index=index,
+            )
+
+
 def totals_check_bounds(*, totals: Totals, currency: str) -> None:
     """Refuse totals that the money columns cannot hold (PostgreSQL would fail the insert,
     SQLite would store a value it cannot read back), naming the first amount too large."""

@@ -18,15 +18,13 @@ from orders.policies import order_is_editable, order_is_paid
 from orders.selectors import order_queryset_for_store
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import (
-    MONEY_MAX,
     QUANTITY_MAX,
-    TAX_VALUE_MAX,
-    AmountTooLarge,
     DiscountPart,
     LinePart,
     TaxPart,
     Totals,
     totals_check_bounds,
+    totals_check_inputs,
     totals_compute,
 )
 
@@ -155,21 +153,13 @@ def order_parts_validate(*, currency: str, data: OrderData) -> Totals:
         raise ValidationError(
             _("An order can have at most %(max)d lines.") % {"max": MAX_LINES}, code="too_many"
         )
-    # Each amount typed must fit its column before anything is computed from it.
-    typed = [
-        *(("line", i, line.unit_price, MONEY_MAX) for i, line in enumerate(data.lines)),
-        *(("discount", i, d.value, MONEY_MAX) for i, d in enumerate(data.discounts)),
-        *(("tax", i, t.value, TAX_VALUE_MAX) for i, t in enumerate(data.taxes)),
-        ("shipping", None, data.shipping_total, MONEY_MAX),
-    ]
-    for part, index, value, maximum in typed:
-        if not Decimal(value).is_finite() or abs(value) > maximum:
-            raise AmountTooLarge(
-                _("An amount of this order is larger than %(max)s.")
-                % {"max": format_money(maximum, currency)},
-                part=part,
-                index=index,
-            )
+    totals_check_inputs(
+        currency=currency,
+        unit_prices=[line.unit_price for line in data.lines],
+        discount_values=[d.value for d in data.discounts],
+        tax_values=[t.value for t in data.taxes],
+        shipping=data.shipping_total,
+    )
     for line in data.lines:
         if not 1 <= line.quantity <= QUANTITY_MAX:
             raise ValidationError(_("Quantities must be positive whole numbers."), code="quantity")
