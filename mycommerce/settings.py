@@ -210,4 +210,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Django's records go to the root's handler only: with Django's own console handler too
+    # (DEBUG), each warning and traceback was printed twice.
+    "loggers": {"django": {"level": os.environ.get("LOG_LEVEL", "WARNING")}},
 }

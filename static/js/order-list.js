@@ -7,6 +7,15 @@
   var allBox = document.getElementById("select-all-matching");
   var counter = document.getElementById("selected-count");
   var rows = Array.prototype.slice.call(form.querySelectorAll("input.row-select"));
+  var language = document.documentElement.lang || "en";
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
+
+  // "1 sélectionnée", "2 sélectionnées": both forms come translated from the server.
+  function selectedLabel(count) {
+    var one = plural ? plural.select(count) === "one" : count === 1;
+    var template = one ? form.dataset.selectedOne : form.dataset.selectedOther;
+    return template.replace("{count}", count.toLocaleString(language));
+  }
 
   function refresh() {
     var checked = rows.filter(function (box) { return box.checked; }).length;
@@ -15,7 +24,7 @@
       pageBox.indeterminate = checked > 0 && checked < rows.length;
     }
     if (counter) {
-      counter.textContent = allBox && allBox.checked ? "" : (checked ? checked + " " + form.dataset.selectedLabel : "");
+      counter.textContent = allBox && allBox.checked ? "" : (checked ? selectedLabel(checked) : "");
     }
   }
 
