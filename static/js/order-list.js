@@ -17,8 +17,13 @@
     return template.replace("{count}", count.toLocaleString(language));
   }
 
+  // On a phone the bulk actions fold until there is a selection to act on.
+  var bulk = document.getElementById("bulk-actions");
+  if (bulk && window.matchMedia("(max-width: 767.98px)").matches) bulk.open = false;
+
   function refresh() {
     var checked = rows.filter(function (box) { return box.checked; }).length;
+    if (bulk && (checked || (allBox && allBox.checked))) bulk.open = true;
     if (pageBox) {
       pageBox.checked = rows.length > 0 && checked === rows.length;
       pageBox.indeterminate = checked > 0 && checked < rows.length;

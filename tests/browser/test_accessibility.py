@@ -7,7 +7,10 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Page, expect
 
+from mycommerce.plans import Plan
+from mycommerce.roles import Role
 from tests.browser.support import sign_in_as, use_language
+from tests.factories import MembershipFactory, OrderFactory
 from tests.main_pages import main_pages_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,6 +41,27 @@ def test_every_main_page_has_no_axe_violation(page: Page, live_server, language)
         page.wait_for_load_state()
         found[name] = axe_violations(page)
     assert {name: violations for name, violations in found.items() if violations} == {}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_locked_and_refused_pages_have_no_axe_violation(page: Page, live_server, language):
+    """A Free store's locked features (banner and disabled buttons), a staff refusal."""
+    free = MembershipFactory(role=Role.OWNER, store__plan=Plan.FREE, store__name="Lyon")
+    order = OrderFactory(store=free.store)
+    staff = MembershipFactory(role=Role.STAFF)
+    use_language(page, live_server, language)
+    found = {}
+    sign_in_as(page, live_server, free.user.username)
+    for path in ("/orders/", f"/orders/{order.pk}/", "/settings/numbering/"):
+        page.goto(f"{live_server.url}{path}")
+        found[path] = axe_violations(page)
+    page.context.clear_cookies()
+    use_language(page, live_server, language)
+    sign_in_as(page, live_server, staff.user.username)
+    page.goto(f"{live_server.url}/settings/numbering/")
+    expect(page.get_by_test_id("role-refused")).to_be_visible()
+    found["refusal"] = axe_violations(page)
+    assert {path: violations for path, violations in found.items() if violations} == {}
 
 
 def test_the_first_tab_reaches_skip_to_orders_then_the_results(page: Page, live_server):

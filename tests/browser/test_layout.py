@@ -39,6 +39,7 @@ def test_list_detail_and_edit_do_not_scroll_sideways(page: Page, live_server, pa
         page.goto(f"{live_server.url}{path}")
         page.wait_for_load_state()
         assert scroll_width(page) <= viewport["width"], path
+        assert axe_violations(page) == [], path
 
     page.goto(f"{live_server.url}/orders/")
     row = page.locator(f"tr[data-order='{pages.order.pk}']")
@@ -74,6 +75,14 @@ def test_below_lg_the_sidebar_is_an_off_canvas_menu(page: Page, live_server, pag
     expect(navigation).to_be_hidden()
     heading = page.get_by_role("heading", name="Commandes", level=1).bounding_box()
     assert heading["x"] < 40  # the page has the whole width
+
+    # The bulk actions fold until a row is selected: the first orders show on the first screen.
+    bulk = page.get_by_label("Nouveau statut de paiement")
+    expect(bulk).to_be_hidden()
+    first = page.locator("tr[data-order]").first
+    assert first.bounding_box()["y"] + first.bounding_box()["height"] <= PHONE["height"]
+    first.locator("input.row-select").check()
+    expect(bulk).to_be_visible()
 
     page.get_by_role("button", name="Menu").click()
     expect(navigation).to_be_visible()
