@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "numbering",
     "orders",
     "exports",
+    "reports",
     "demo",
 ]
 

@@ -1,0 +1,209 @@
+"""Reads of the sales reports: every sum is made by the database, in a fixed number of
+queries per period (seven), from the rules of reports/rules.py."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, F, Max, Min, Q, Sum
+
+from mycommerce.models import Store
+from reports.buckets import Timeline, timeline_for, unit_annotations, unit_key
+from reports.figures import ZERO, Amounts, apportion, to_cents
+from reports.periods import Comparison, DateRange, comparison_range
+from reports.rules import (
+    REFUND_DATE,
+    SALES_DATE,
+    counted_orders,
+    customer_key,
+    order_country,
+    orders_booked,
+    refunds_booked,
+)
+from reports.sql import Share
+
+GROUPS = ("source", "payment_status", "fulfillment_status", "country")
+ORDER_SUMS = {
+    "orders": Count("pk"),
+    "gross": Sum("subtotal"),
+    "discounts": Sum("discount_total"),
+    "shipping": Sum("shipping_total"),
+    "taxes": Sum("tax_total"),
+}
+
+
+@dataclass
+class ProductRow:
+    sku: str
+    name: str
+    quantity: int = 0
+    gross: Decimal = ZERO
+    discounts: Decimal = ZERO
+    refunds: Decimal = ZERO
+
+    @property
+    def net(self) -> Decimal:
+        return self.gross - self.discounts - self.refunds
+
+
+@dataclass
+class PeriodReport:
+    timeline: Timeline
+    buckets: list[Amounts]
+    totals: Amounts
+    new_customers: int = 0
+    returning_customers: int = 0
+    # Breakdowns: the value of the order's field (the country's code) → its sums.
+    breakdowns: dict[str, dict[str, Amounts]] = field(default_factory=dict)
+    # Every SKU, most net sales first; then, if any, refunds of orders whose lines are worth
+    # nothing (they belong to no product), so that the rows add up to the net sales.
+    products: list[ProductRow] = field(default_factory=list)
+    unattributed: ProductRow | None = None
+
+    @property
+    def customers(self) -> int:
+        return self.new_customers + self.returning_customers
+
+
+@dataclass
+class Report:
+    store: Store
+    comparison: str
+    current: PeriodReport
+    previous: PeriodReport
+
+
+def report_build(
+    *,
+    store: Store,
+    period: DateRange,
+    granularity: str,
+    comparison: str = Comparison.PREVIOUS_PERIOD,
+) -> Report:
+    """The report of `period` by `granularity`, with the period `comparison` picks."""
+    zone = ZoneInfo(store.timezone)
+    return Report(
+        store=store,
+        comparison=comparison,
+        current=period_report(store=store, timeline=timeline_for(period, granularity, zone)),
+        previous=period_report(
+            store=store,
+            timeline=timeline_for(comparison_range(period, comparison), granularity, zone),
+        ),
+    )
+
+
+def period_report(*, store: Store, timeline: Timeline) -> PeriodReport:
+    report = PeriodReport(
+        timeline=timeline,
+        buckets=[Amounts() for _ in timeline.buckets],
+        totals=Amounts(),
+        breakdowns={name: {} for name in GROUPS},
+    )
+    booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
+    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
+    units = unit_annotations(SALES_DATE, timeline)
+    refund_units = unit_annotations(REFUND_DATE, timeline)
+
+    for row in booked.annotate(**units).values(*units).annotate(**ORDER_SUMS).order_by():
+        report.buckets[timeline.positions[unit_key(row, timeline)]].add_orders(row)
+        report.totals.add_orders(row)
+    items = booked.annotate(**units).values(*units).annotate(items=Sum("lines__quantity"))
+    for row in items.order_by():
+        report.buckets[timeline.positions[unit_key(row, timeline)]].items += row["items"] or 0
+        report.totals.items += row["items"] or 0
+    groups = booked.annotate(country=order_country()).values(*GROUPS).annotate(**ORDER_SUMS)
+    for row in groups.order_by():
+        for name in GROUPS:
+            report.breakdowns[name].setdefault(row[name], Amounts()).add_orders(row)
+    refunds = (
+        refunded.annotate(**refund_units, country=order_country())
+        .values(*refund_units, *GROUPS)
+        .annotate(amount=Sum("refunds__amount"))
+        .order_by()
+    )
+    for row in refunds:
+        report.buckets[timeline.positions[unit_key(row, timeline)]].add_refunds(row["amount"])
+        report.totals.add_refunds(row["amount"])
+        for name in GROUPS:
+            report.breakdowns[name].setdefault(row[name], Amounts()).add_refunds(row["amount"])
+
+    report.new_customers, report.returning_customers = _customers(store=store, timeline=timeline)
+    report.products, report.unattributed = _products(
+        booked=booked, refunded=refunded, totals=report.totals
+    )
+    return report
+
+
+def _customers(*, store: Store, timeline: Timeline) -> tuple[int, int]:
+    """(new, returning) customers among those who placed a counted order in the period."""
+    per_customer = (
+        counted_orders(store=store)
+        .exclude(customer_email="")
+        .filter(**{f"{SALES_DATE}__lt": timeline.end})
+        .values(customer=customer_key())
+        .annotate(first=Min(SALES_DATE), last=Max(SALES_DATE))
+        .filter(last__gte=timeline.start)
+        .order_by()
+    )
+    counts = per_customer.aggregate(
+        everyone=Count("customer"), new=Count("customer", filter=Q(first__gte=timeline.start))
+    )
+    return counts["new"], counts["everyone"] - counts["new"]
+
+
+def _products(*, booked, refunded, totals: Amounts) -> tuple[list[ProductRow], ProductRow | None]:
+    """Per SKU: quantity and lines' amounts, with each order's discounts and refunds shared
+    among its lines in proportion to their amounts, rounded so that they add up."""
+    lines = (
+        booked.values(sku=F("lines__sku"))
+        .annotate(
+            name=Max("lines__name"),
+            quantity=Sum("lines__quantity"),
+            gross=Sum("lines__line_total"),
+            discounts=Sum(Share(F("discount_total"), F("lines__line_total"), F("subtotal"))),
+        )
+        .order_by()
+    )
+    rows: dict[str, ProductRow] = {}
+    discount_shares: dict[str, Decimal] = {}
+    for row in lines:
+        if row["sku"] is None:  # an order without lines
+            continue
+        rows[row["sku"]] = ProductRow(
+            sku=row["sku"], name=row["name"], quantity=row["quantity"], gross=to_cents(row["gross"])
+        )
+        discount_shares[row["sku"]] = Decimal(str(row["discounts"] or 0))
+    refund_shares: dict[str, Decimal] = {}
+    refunds = (
+        refunded.values(sku=F("lines__sku"))
+        .annotate(
+            name=Max("lines__name"),
+            refunds=Sum(Share(F("refunds__amount"), F("lines__line_total"), F("subtotal"))),
+        )
+        .order_by()
+    )
+    for row in refunds:
+        if row["sku"] is None:
+            continue
+        # A refund of an order placed before the period: its product may not be in `rows`.
+        rows.setdefault(row["sku"], ProductRow(sku=row["sku"], name=row["name"]))
+        refund_shares[row["sku"]] = refund_shares.get(row["sku"], ZERO) + Decimal(
+            str(row["refunds"] or 0)
+        )
+    skus = list(rows)
+    for sku, amount in zip(
+        skus, apportion([discount_shares.get(sku, ZERO) for sku in skus], totals.discounts)
+    ):
+        rows[sku].discounts = amount
+    shared = sum(refund_shares.values(), ZERO)
+    # Refunds of orders whose lines are all worth zero belong to no product.
+    leftover = to_cents(totals.refunds - shared)
+    unattributed = ProductRow(sku="", name="", refunds=leftover) if leftover else None
+    for sku, amount in zip(
+        skus,
+        apportion([refund_shares.get(sku, ZERO) for sku in skus], totals.refunds - leftover),
+    ):
+        rows[sku].refunds = amount
+    products = sorted(rows.values(), key=lambda row: (-row.net, -row.quantity, row.sku))
+    return products, unattributed
