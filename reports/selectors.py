@@ -1,11 +1,12 @@
-"""Reads of the sales reports: every sum is made by the database, in a fixed number of
-queries per period (seven), from the rules of reports/rules.py."""
+"""Reads of the sales reports: every sum is made by the database, in at most five queries per
+period (sales, refunds, customers, products, refunds by product), from the rules of
+reports/rules.py."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 
 from mycommerce.models import Store
 from reports.buckets import Timeline, timeline_for, unit_annotations, unit_key
@@ -93,6 +94,33 @@ def report_build(
     )
 
 
+def sales_rows(*, store: Store, timeline: Timeline) -> QuerySet:
+    """The sums of the orders placed in each unit (local hour or day) of the timeline, by
+    source, statuses and country: one pass over the orders gives the timeline and the
+    breakdowns."""
+    booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
+    units = unit_annotations(SALES_DATE, timeline)
+    return (
+        booked.annotate(**units, country=order_country())
+        .values(*units, *GROUPS)
+        .annotate(**ORDER_SUMS)
+        .order_by()
+    )
+
+
+def refund_rows(*, store: Store, timeline: Timeline) -> QuerySet:
+    """The refunds recorded in each unit of the timeline, by their order's source, statuses
+    and country."""
+    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
+    units = unit_annotations(REFUND_DATE, timeline)
+    return (
+        refunded.annotate(**units, country=order_country())
+        .values(*units, *GROUPS)
+        .annotate(amount=Sum("refunds__amount"))
+        .order_by()
+    )
+
+
 def period_report(*, store: Store, timeline: Timeline) -> PeriodReport:
     report = PeriodReport(
         timeline=timeline,
@@ -100,38 +128,22 @@ def period_report(*, store: Store, timeline: Timeline) -> PeriodReport:
         totals=Amounts(),
         breakdowns={name: {} for name in GROUPS},
     )
-    booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
-    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
-    units = unit_annotations(SALES_DATE, timeline)
-    refund_units = unit_annotations(REFUND_DATE, timeline)
-
-    for row in booked.annotate(**units).values(*units).annotate(**ORDER_SUMS).order_by():
-        report.buckets[timeline.positions[unit_key(row, timeline)]].add_orders(row)
+    position = timeline.positions
+    for row in sales_rows(store=store, timeline=timeline):
+        report.buckets[position[unit_key(row, timeline)]].add_orders(row)
         report.totals.add_orders(row)
-    items = booked.annotate(**units).values(*units).annotate(items=Sum("lines__quantity"))
-    for row in items.order_by():
-        report.buckets[timeline.positions[unit_key(row, timeline)]].items += row["items"] or 0
-        report.totals.items += row["items"] or 0
-    groups = booked.annotate(country=order_country()).values(*GROUPS).annotate(**ORDER_SUMS)
-    for row in groups.order_by():
         for name in GROUPS:
             report.breakdowns[name].setdefault(row[name], Amounts()).add_orders(row)
-    refunds = (
-        refunded.annotate(**refund_units, country=order_country())
-        .values(*refund_units, *GROUPS)
-        .annotate(amount=Sum("refunds__amount"))
-        .order_by()
-    )
-    for row in refunds:
-        report.buckets[timeline.positions[unit_key(row, timeline)]].add_refunds(row["amount"])
+    for row in refund_rows(store=store, timeline=timeline):
+        report.buckets[position[unit_key(row, timeline)]].add_refunds(row["amount"])
         report.totals.add_refunds(row["amount"])
         for name in GROUPS:
             report.breakdowns[name].setdefault(row[name], Amounts()).add_refunds(row["amount"])
-
     report.new_customers, report.returning_customers = _customers(store=store, timeline=timeline)
     report.products, report.unattributed = _products(
-        booked=booked, refunded=refunded, totals=report.totals
+        store=store, timeline=timeline, totals=report.totals
     )
+    report.totals.items = sum(row.quantity for row in report.products)
     return report
 
 
@@ -152,9 +164,12 @@ def _customers(*, store: Store, timeline: Timeline) -> tuple[int, int]:
     return counts["new"], counts["everyone"] - counts["new"]
 
 
-def _products(*, booked, refunded, totals: Amounts) -> tuple[list[ProductRow], ProductRow | None]:
+def _products(
+    *, store: Store, timeline: Timeline, totals: Amounts
+) -> tuple[list[ProductRow], ProductRow | None]:
     """Per SKU: quantity and lines' amounts, with each order's discounts and refunds shared
     among its lines in proportion to their amounts, rounded so that they add up."""
+    booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
     lines = (
         booked.values(sku=F("lines__sku"))
         .annotate(
@@ -175,6 +190,7 @@ def _products(*, booked, refunded, totals: Amounts) -> tuple[list[ProductRow], P
         )
         discount_shares[row["sku"]] = Decimal(str(row["discounts"] or 0))
     refund_shares: dict[str, Decimal] = {}
+    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
     refunds = (
         refunded.values(sku=F("lines__sku"))
         .annotate(
@@ -183,7 +199,8 @@ def _products(*, booked, refunded, totals: Amounts) -> tuple[list[ProductRow], P
         )
         .order_by()
     )
-    for row in refunds:
+    # No refund in the period: no need to ask.
+    for row in refunds if totals.refunds else ():
         if row["sku"] is None:
             continue
         # A refund of an order placed before the period: its product may not be in `rows`.

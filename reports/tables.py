@@ -169,7 +169,7 @@ def _bucket_header(granularity: str) -> str:
 
 def _amount_cells(formats: Formats, amounts: Amounts | None) -> list[Cell]:
     if amounts is None:
-        return [Cell(None, "")] * 9
+        return [Cell(None, "")] * 8
     return [
         formats.count(amounts.orders),
         formats.money(amounts.gross),
@@ -179,7 +179,6 @@ def _amount_cells(formats: Formats, amounts: Amounts | None) -> list[Cell]:
         formats.money(amounts.shipping),
         formats.money(amounts.taxes),
         formats.money(amounts.total),
-        formats.count(amounts.items),
     ]
 
 
@@ -199,7 +198,6 @@ def timeline_table(report: Report, formats: Formats) -> Table:
             _("Shipping"),
             _("Taxes"),
             _("Total sales"),
-            _("Items sold"),
             _("Comparison: %(unit)s") % {"unit": header.lower()},
             _("Comparison: net sales"),
         ],
