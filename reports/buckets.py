@@ -11,14 +11,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import BigIntegerField, Case, ExpressionWrapper, F, Value, When
+from django.db.models import BigIntegerField, Case, F, Value, When
 
 from reports.periods import DateRange, Granularity
-from reports.sql import EpochSeconds
+from reports.sql import DAY, EPOCH, HOUR, LocalUnit
 
-EPOCH = date(1970, 1, 1)
-HOUR = 3600
-DAY = 86400
 # Daylight-saving changes are months apart: probing every 12 hours finds each of them.
 PROBE = timedelta(hours=12)
 
@@ -184,9 +181,8 @@ def unit_annotations(column: str, timeline: Timeline) -> dict:
     start) and, by hour, `unit_offset` (which tells the two hours of a clocks-back night apart).
     Rows must already be limited to the period (the index is never negative)."""
     offset = offset_expression(column, timeline)
-    size = HOUR if timeline.by_hour else DAY
-    local = EpochSeconds(F(column)) + offset - Value(_naive_seconds(timeline.period.start))
-    annotations = {"unit": ExpressionWrapper(local / Value(size), output_field=BigIntegerField())}
+    unit = LocalUnit(F(column), offset, anchor=timeline.period.start, by_hour=timeline.by_hour)
+    annotations = {"unit": unit}
     if timeline.by_hour:
         annotations["unit_offset"] = offset
     return annotations

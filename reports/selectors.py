@@ -113,10 +113,11 @@ def refund_rows(*, store: Store, timeline: Timeline) -> QuerySet:
     and country."""
     refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
     units = unit_annotations(REFUND_DATE, timeline)
+    groups = {name: F(f"order__{name}") for name in GROUPS if name != "country"}
     return (
-        refunded.annotate(**units, country=order_country())
+        refunded.annotate(**units, **groups, country=order_country("order__"))
         .values(*units, *GROUPS)
-        .annotate(amount=Sum("refunds__amount"))
+        .annotate(amount=Sum("amount"))
         .order_by()
     )
 
@@ -192,10 +193,10 @@ def _products(
     refund_shares: dict[str, Decimal] = {}
     refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
     refunds = (
-        refunded.values(sku=F("lines__sku"))
+        refunded.values(sku=F("order__lines__sku"))
         .annotate(
-            name=Max("lines__name"),
-            refunds=Sum(Share(F("refunds__amount"), F("lines__line_total"), F("subtotal"))),
+            name=Max("order__lines__name"),
+            refunds=Sum(Share(F("amount"), F("order__lines__line_total"), F("order__subtotal"))),
         )
         .order_by()
     )

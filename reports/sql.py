@@ -1,29 +1,54 @@
 """The two expressions the reports need that Django does not spell the same way on SQLite and
 PostgreSQL."""
 
+from datetime import date
+
 from django.db import NotSupportedError
 from django.db.models import BigIntegerField, DecimalField, Func
 
+EPOCH = date(1970, 1, 1)
+HOUR = 3600
+DAY = 86400
 
-class EpochSeconds(Func):
-    """Whole seconds since 1970-01-01 UTC of a datetime column, by the database itself."""
 
-    arity = 1
+class LocalUnit(Func):
+    """The local hour or day of a datetime column, counted from midnight of `anchor`, given
+    the row's UTC offset in seconds (an expression): UTC time plus offset, by plain arithmetic
+    in the database, never a per-row time-zone conversion."""
+
+    arity = 2
     output_field = BigIntegerField()
+
+    def __init__(self, column, offset, *, anchor: date, by_hour: bool):
+        super().__init__(column, offset)
+        self.anchor, self.by_hour = anchor, by_hour
+
+    def _compiled(self, compiler):
+        (column, column_params), (offset, offset_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return column, tuple(column_params), offset, tuple(offset_params)
 
     def as_sql(self, compiler, connection, **extra_context):
         raise NotSupportedError(f"Reports do not support {connection.vendor} yet.")
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="unixepoch", **extra_context)
+        column, column_params, offset, offset_params = self._compiled(compiler)
+        # Whole seconds since 1970 on the local wall clock, less those of the anchor.
+        anchor = (self.anchor - EPOCH).days * DAY
+        size = HOUR if self.by_hour else DAY
+        sql = f"((unixepoch({column}) + {offset} - %s) / {size})"
+        return sql, (*column_params, *offset_params, anchor)
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(
-            compiler,
-            connection,
-            template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint",
-            **extra_context,
-        )
+        column, column_params, offset, offset_params = self._compiled(compiler)
+        local = f"(({column} AT TIME ZONE 'UTC') + make_interval(secs => {offset}))"
+        params = (*column_params, *offset_params, self.anchor)
+        sql = f"(({local})::date - %s::date)"
+        if self.by_hour:
+            sql = f"({sql} * 24 + EXTRACT(HOUR FROM {local})::integer)"
+            params = (*params, *column_params, *offset_params)
+        return sql, params
 
 
 class Share(Func):
