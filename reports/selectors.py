@@ -1,6 +1,6 @@
-"""Reads of the sales reports: every sum is made by the database, in at most five queries per
-period (sales, refunds, customers, products, refunds by product), from the rules of
-reports/rules.py."""
+"""Reads of the sales reports: every sum is made by the database, in at most six queries per
+period (sales, refunds, customers, products, and the shares of discounts and of refunds by
+product when there are some), from the rules of reports/rules.py."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -169,59 +169,65 @@ def _products(
     *, store: Store, timeline: Timeline, totals: Amounts
 ) -> tuple[list[ProductRow], ProductRow | None]:
     """Per SKU: quantity and lines' amounts, with each order's discounts and refunds shared
-    among its lines in proportion to their amounts, rounded so that they add up."""
+    among its lines in proportion to their amounts, rounded so that they add up.
+
+    The lines' sums read no order row (the index finds the orders); the shares of discounts
+    and of refunds are asked separately, and only when the period has some."""
     booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
     lines = (
         booked.values(sku=F("lines__sku"))
         .annotate(
-            name=Max("lines__name"),
-            quantity=Sum("lines__quantity"),
-            gross=Sum("lines__line_total"),
-            discounts=Sum(Share(F("discount_total"), F("lines__line_total"), F("subtotal"))),
+            name=Max("lines__name"), quantity=Sum("lines__quantity"), gross=Sum("lines__line_total")
         )
         .order_by()
     )
     rows: dict[str, ProductRow] = {}
-    discount_shares: dict[str, Decimal] = {}
     for row in lines:
-        if row["sku"] is None:  # an order without lines
-            continue
-        rows[row["sku"]] = ProductRow(
-            sku=row["sku"], name=row["name"], quantity=row["quantity"], gross=to_cents(row["gross"])
-        )
-        discount_shares[row["sku"]] = Decimal(str(row["discounts"] or 0))
-    refund_shares: dict[str, Decimal] = {}
-    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
-    refunds = (
-        refunded.values(sku=F("order__lines__sku"))
-        .annotate(
-            name=Max("order__lines__name"),
-            refunds=Sum(Share(F("amount"), F("order__lines__line_total"), F("order__subtotal"))),
-        )
-        .order_by()
+        if row["sku"] is not None:  # None: an order without lines
+            rows[row["sku"]] = ProductRow(
+                sku=row["sku"],
+                name=row["name"],
+                quantity=row["quantity"],
+                gross=to_cents(row["gross"]),
+            )
+    discount_shares = _shares(
+        booked.filter(discount_total__gt=0), "lines__", "discount_total", "", totals.discounts
     )
-    # No refund in the period: no need to ask.
-    for row in refunds if totals.refunds else ():
-        if row["sku"] is None:
-            continue
+    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
+    refund_shares = _shares(refunded, "order__lines__", "amount", "order__", totals.refunds)
+    for sku, (name, _share) in refund_shares.items():
         # A refund of an order placed before the period: its product may not be in `rows`.
-        rows.setdefault(row["sku"], ProductRow(sku=row["sku"], name=row["name"]))
-        refund_shares[row["sku"]] = refund_shares.get(row["sku"], ZERO) + Decimal(
-            str(row["refunds"] or 0)
-        )
+        rows.setdefault(sku, ProductRow(sku=sku, name=name))
     skus = list(rows)
-    for sku, amount in zip(
-        skus, apportion([discount_shares.get(sku, ZERO) for sku in skus], totals.discounts)
-    ):
+    discounts = [discount_shares.get(sku, (None, ZERO))[1] for sku in skus]
+    for sku, amount in zip(skus, apportion(discounts, totals.discounts)):
         rows[sku].discounts = amount
-    shared = sum(refund_shares.values(), ZERO)
+    shared = sum((share for _name, share in refund_shares.values()), ZERO)
     # Refunds of orders whose lines are all worth zero belong to no product.
     leftover = to_cents(totals.refunds - shared)
     unattributed = ProductRow(sku="", name="", refunds=leftover) if leftover else None
-    for sku, amount in zip(
-        skus,
-        apportion([refund_shares.get(sku, ZERO) for sku in skus], totals.refunds - leftover),
-    ):
+    refunds = [refund_shares.get(sku, (None, ZERO))[1] for sku in skus]
+    for sku, amount in zip(skus, apportion(refunds, totals.refunds - leftover)):
         rows[sku].refunds = amount
     products = sorted(rows.values(), key=lambda row: (-row.net, -row.quantity, row.sku))
     return products, unattributed
+
+
+def _shares(queryset, lines: str, amount: str, order: str, total: Decimal) -> dict:
+    """SKU → (name, unrounded share of `amount`), each line taking its part of its order's
+    subtotal; nothing is asked when `total` is zero."""
+    if not total:
+        return {}
+    rows = (
+        queryset.values(sku=F(f"{lines}sku"))
+        .annotate(
+            name=Max(f"{lines}name"),
+            share=Sum(Share(F(amount), F(f"{lines}line_total"), F(f"{order}subtotal"))),
+        )
+        .order_by()
+    )
+    return {
+        row["sku"]: (row["name"], Decimal(str(row["share"] or 0)))
+        for row in rows
+        if row["sku"] is not None
+    }
