@@ -24,4 +24,5 @@ urlpatterns = [
     path("settings/numbering/", include("numbering.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
+    path("reports/", include("reports.urls")),
 ]

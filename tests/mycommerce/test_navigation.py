@@ -36,7 +36,8 @@ def test_a_staff_member_on_the_numbering_page_is_told_it_is_their_role(staff):
         assert 'data-testid="plan-locked"' not in refusal and "/settings/plan/" not in refusal
 
 
-def test_the_sidebar_offers_no_page_that_does_not_exist(staff):
+def test_the_sidebar_offers_no_page_that_does_not_exist(settings, staff):
+    settings.ROOT_URLCONF = "tests.mycommerce.urls_without_late_apps"
     nav = sidebar(client_for(staff))
     assert "Abandoned carts" not in nav and "Reports" not in nav
     assert "Not available yet" not in nav and "disabled" not in nav
@@ -50,7 +51,8 @@ def test_a_page_that_lands_joins_the_sidebar_and_the_plan_by_itself(settings, ow
     assert f'<tr data-feature="{Feature.ABANDONED_CARTS}">' in plan
 
 
-def test_the_plan_page_lists_what_does_not_exist_as_coming_soon_only(owner):
+def test_the_plan_page_lists_what_does_not_exist_as_coming_soon_only(settings, owner):
+    settings.ROOT_URLCONF = "tests.mycommerce.urls_without_late_apps"
     html = client_for(owner).get("/settings/plan/").content.decode()
     table = html[html.index("<table") : html.index("</table>")]
     assert "Abandoned cart recovery" not in table and "Sales reports" not in table

@@ -3,7 +3,7 @@
 from django.http import HttpResponse
 from django.urls import include, path
 
-from mycommerce.urls import urlpatterns as site
+from tests.mycommerce.urls_without_late_apps import urlpatterns as site
 
 
 def carts(request):
