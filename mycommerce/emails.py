@@ -7,6 +7,7 @@ transaction and delivered by a background task after commit. A rolled-back chang
 nothing, and a delivery task run twice sends nothing twice (rows are claimed before sending).
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -38,7 +39,9 @@ def email_render(*, store: Store, template: str, context: dict, language: str) -
         subject = render_to_string(f"{template}_subject.txt", full_context)
         text = render_to_string(f"{template}.txt", full_context)
         html = render_to_string(f"{template}.html", full_context)
-    return RenderedEmail(subject=" ".join(subject.split())[:255], text=text.strip(), html=html)
+    # One line (templates end with a newline); no-break spaces (French "?") are kept.
+    subject = re.sub(r"[ \t\r\n]+", " ", subject).strip()[:255]
+    return RenderedEmail(subject=subject, text=text.strip(), html=html)
 
 
 def store_from_address(store: Store) -> str:

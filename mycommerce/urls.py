@@ -22,4 +22,7 @@ urlpatterns = [
     path("settings/numbering/", include("numbering.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
+    path("carts/", include("carts.urls")),
+    # The storefront intake API (key-authenticated, no sign-in), docs at /api/v1/docs.
+    path("api/v1/", include("carts.api.urls")),
 ]
