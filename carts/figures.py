@@ -131,9 +131,9 @@ def cart_figures(*, store: Store, start: date, end: date) -> CartFigures:
         reminders={step: per_step.get(step, 0) for step in STEPS},
         links_opened=opened,
         recovered=counts["recovered"],
-        recovered_revenue=counts["recovered_revenue"] or ZERO,
+        recovered_revenue=(counts["recovered_revenue"] or ZERO).quantize(ZERO),
         influenced=influenced["count"],
-        influenced_revenue=influenced["revenue"] or ZERO,
+        influenced_revenue=(influenced["revenue"] or ZERO).quantize(ZERO),
         lift=Lift(
             reminded=counts["reminded"],
             reminded_ordered=counts["reminded_ordered"],
