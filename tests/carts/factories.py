@@ -22,7 +22,7 @@ class CartFactory(factory.django.DjangoModelFactory):
 
     token = factory.Sequence(lambda n: f"cart-token-{n:04d}")
     customer_name = factory.Sequence(lambda n: f"Client {n}")
-    customer_email = factory.Sequence(lambda n: f"client{n}@example.fr")
+    customer_email = factory.Sequence(lambda n: f"panier{n}@example.com")
     marketing_consent = True
     language = "fr"
 
