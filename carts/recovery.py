@@ -143,7 +143,9 @@ def recipient_unsubscribe(*, token: str) -> Recipient | None:
             if not cart.stop_reason:
                 cart.stop_reason = Cart.StopReason.UNSUBSCRIBED
                 events.append(event_reminder_skipped(cart=cart, step=None, reason=cart.stop_reason))
-        Cart.objects.bulk_update(carts, ["stop_reason"])
+        Cart.objects.filter(pk__in=[cart.pk for cart in carts if cart.stop_reason]).update(
+            stop_reason=Cart.StopReason.UNSUBSCRIBED
+        )
         CartEvent.objects.bulk_create(events)
     return recipient
 

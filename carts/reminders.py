@@ -26,6 +26,7 @@ from carts.lifecycle import (
     carts_close_ordered,
     carts_erase_old,
     carts_mark_abandoned,
+    carts_update_grouped,
     group_by_address,
     orders_of_addresses,
 )
@@ -64,18 +65,32 @@ def stores_with_reminders():
     return Store.objects.filter(plan__in=plans).order_by("pk")
 
 
+def stores_with_carts():
+    """Stores with the feature, and any other store that still keeps carts' personal data."""
+    keeping = Cart.objects.filter(erased_at__isnull=True).values("store")
+    return Store.objects.filter(
+        Q(pk__in=stores_with_reminders().values("pk")) | Q(pk__in=keeping)
+    ).order_by("pk")
+
+
 def reminders_run(
     *, now: datetime | None = None, store: Store | None = None, batch_size: int = BATCH
 ) -> RunReport:
     """One pass over every store with the feature (or `store`)."""
     now = now or timezone.now()
     report = RunReport()
-    for current in [store] if store else stores_with_reminders():
+    with_feature = set(stores_with_reminders().values_list("pk", flat=True))
+    for current in [store] if store else stores_with_carts():
         sequence = sequence_for_store(store=current)
-        report.ordered += carts_close_ordered(store=current, batch_size=batch_size)
-        report.abandoned += carts_mark_abandoned(sequence=sequence, now=now, batch_size=batch_size)
-        if sequence.settings.reminders_enabled:
-            report.add(reminders_send_due(sequence=sequence, now=now, batch_size=batch_size))
+        if current.pk in with_feature:
+            report.ordered += carts_close_ordered(store=current, batch_size=batch_size)
+            report.abandoned += carts_mark_abandoned(
+                sequence=sequence, now=now, batch_size=batch_size
+            )
+            if sequence.settings.reminders_enabled:
+                report.add(reminders_send_due(sequence=sequence, now=now, batch_size=batch_size))
+        # Erasing old personal data does not depend on the plan: a store that moved to a
+        # smaller plan keeps its carts only as long as any other store.
         report.erased += carts_erase_old(sequence=sequence, now=now, batch_size=batch_size)
     return report
 
@@ -184,7 +199,7 @@ class _Writes:
         # The unique (cart, step) constraint: a claim already taken raises here, and the
         # whole batch (its e-mails too, which leave only on commit) is rolled back.
         CartReminder.objects.bulk_create(self.claims)
-        Cart.objects.bulk_update(list(self.carts.values()), ["last_step", "stop_reason"])
+        carts_update_grouped(list(self.carts.values()), ["last_step", "stop_reason"])
         CartEvent.objects.bulk_create(self.events)
 
 

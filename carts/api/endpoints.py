@@ -85,7 +85,7 @@ def get_cart(request, token: str = Token):
 )
 def checkout(
     request,
-    payload: CheckoutIn,
+    payload: CheckoutIn | None = None,
     token: str = Token,
     idempotency_key: str = Header(
         "",
@@ -95,6 +95,7 @@ def checkout(
         "same order, answered with 200 instead of 201.",
     ),
 ):
+    payload = payload or CheckoutIn()  # a bare POST: awaiting payment, nothing added
     data = CheckoutData(
         paid=payload.paid,
         customer_phone=payload.phone,

@@ -65,12 +65,16 @@ def test_an_update_brings_an_abandoned_cart_back_and_its_reminders_wait(store, r
     assert sorted(cart.reminders.values_list("step", flat=True)) == [1, 2]
 
 
-def test_stores_without_the_plan_are_left_alone(store, run):
+def test_stores_without_the_plan_get_no_abandonment_but_their_old_carts_are_erased(store, run):
     store.plan = Plan.STARTER
     store.save()
     cart = CartFactory(store=store, idle=timedelta(hours=5))
-    assert run().abandoned == 0
+    old = CartFactory(store=store, idle=timedelta(days=91))
+    report = run()
+    assert (report.abandoned, report.erased) == (0, 1)
     assert states(cart) == ["active"]
+    old.refresh_from_db()
+    assert old.erased_at is not None and old.customer_email == ""
 
 
 def test_the_holdout_draw_is_stable_and_close_to_the_share(store, run):

@@ -252,3 +252,33 @@ def test_the_docs_page_is_public_and_loads_nothing_from_a_cdn(client):
     }
     line = schema["components"]["schemas"]["LineIn"]["properties"]
     assert line["quantity"]["maximum"] == 10_000
+
+
+@pytest.mark.parametrize(
+    ("body", "on_put", "on_checkout"),
+    [
+        (b"", 422, 404),  # a bare checkout is fine; this cart does not exist
+        (b"null", 422, 404),
+        (b"[]", 422, 422),
+        (b'"a cart"', 422, 422),
+        (b"\xff\xfe{", 400, 400),
+        (b'{"customer": "Camille"}', 422, 422),
+        (b'{"lines": [null]}', 422, 422),
+        (b'{"lines": [{"quantity": 1e400, "name": "x", "unit_price": 1}]}', 422, 422),
+        (b"{" * 5000, 400, 400),
+    ],
+)
+def test_no_body_a_script_can_send_gives_a_500(api, body, on_put, on_checkout):
+    problem(api.put(f"carts/{TOKEN}", body), on_put)
+    problem(api.post(f"carts/{TOKEN}/checkout", body), on_checkout)
+    assert not Cart.objects.exists()
+
+
+def test_an_overlong_idempotency_key_or_token_is_named(api):
+    api.put(f"carts/{TOKEN}", cart_body())
+    long_key = {"Idempotency-Key": "k" * 256}
+    assert "Idempotency-Key" in fields(
+        problem(api.post(f"carts/{TOKEN}/checkout", {}, long_key), 422)
+    )
+    assert "token" in fields(problem(api.get("carts/" + "t" * 65), 422))
+    assert not Order.objects.exists()
