@@ -87,7 +87,8 @@ def cart_upsert(*, store: Store, token: str, data: CartData) -> tuple[Cart, bool
             setattr(cart, name, value)
         reopened = cart.state == Cart.State.ABANDONED
         cart.state, cart.updated_at = Cart.State.ACTIVE, now
-        if cart.stop_reason == Cart.StopReason.SUPERSEDED:
+        # The next abandonment decides afresh (an unsubscribe stays on the suppression list).
+        if cart.stop_reason in (Cart.StopReason.SUPERSEDED, Cart.StopReason.NO_CONSENT):
             cart.stop_reason = ""
         cart.save()
         if changed:

@@ -111,6 +111,20 @@ def test_no_consent_and_not_a_customer_gets_nothing(store, sequence, run):
     assert run(now=later(30)).sent == 0
 
 
+def test_consent_given_later_lets_the_next_abandonment_be_reminded(store, sequence, run, api):
+    from tests.carts.conftest import cart_body
+
+    no_consent = cart_body(customer={"email": "lea@example.fr", "marketing_consent": False})
+    api.put("carts/cart-0001-abcd", no_consent)
+    Cart.objects.update(updated_at=timezone.now() - 3 * HOUR)
+    assert run().sent == 0
+    consenting = {"email": "lea@example.fr", "marketing_consent": True}
+    api.put("carts/cart-0001-abcd", cart_body(customer=consenting))
+    cart = Cart.objects.get()
+    assert cart.marketing_consent and cart.stop_reason == ""
+    assert run(now=later(2.5)).sent == 1
+
+
 def test_one_e_mail_per_address_the_latest_cart_shown(store, sequence, run):
     older = CartFactory(
         store=store,
