@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,8 @@ from carts.models import Cart
 from orders.filters import start_of_day
 
 DEFAULT_PERIOD_DAYS = 30
+# Days a period can start or end on; beyond them date arithmetic would overflow.
+DATE_BOUNDS = [MinValueValidator(date(2000, 1, 1)), MaxValueValidator(date(2999, 12, 31))]
 
 
 class CartFilterSet(django_filters.FilterSet):
@@ -32,11 +35,13 @@ class CartFilterSet(django_filters.FilterSet):
         label=_("Created from"),
         method="filter_date_from",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
     date_to = django_filters.DateFilter(
         label=_("Created to"),
         method="filter_date_to",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=DATE_BOUNDS,
     )
 
     class Meta:

@@ -75,7 +75,8 @@ class CartIdsForm(forms.Form):
         values = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         if not values:
             raise forms.ValidationError(_("Select at least one cart first."))
-        if not all(value.isdigit() for value in values):
+        # ASCII digits within a 64-bit id ("²".isdigit() is true in Python).
+        if not all(value.isascii() and value.isdigit() and len(value) <= 18 for value in values):
             raise forms.ValidationError(_("Some selected ids are not valid; nothing was sent."))
         if len(values) > MAX_SELECTED:
             raise forms.ValidationError(

@@ -16,6 +16,8 @@ from orders.totals import LinePart, currency_quantum, totals_compute
 # The intake's bounds; the API's schema documents the same numbers.
 MAX_QUANTITY = 10_000
 MAX_UNIT_PRICE = Decimal("1000000")
+# With taxes and shipping added at checkout, the order's total stays within its money columns.
+MAX_CART_TOTAL = Decimal("100000000")
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
 
@@ -89,7 +91,7 @@ def cart_data_validate(*, store: Store, data: CartData) -> list[Decimal]:
             errors[f"{where}.quantity"] = [
                 _("The quantity must be a whole number from 1 to %(max)d.") % {"max": MAX_QUANTITY}
             ]
-        if not Decimal(0) <= line.unit_price <= MAX_UNIT_PRICE:
+        if not line.unit_price.is_finite() or not 0 <= line.unit_price <= MAX_UNIT_PRICE:
             errors[f"{where}.unit_price"] = [
                 _("The unit price must be from 0 to %(max)s.") % {"max": MAX_UNIT_PRICE}
             ]
@@ -104,4 +106,8 @@ def cart_data_validate(*, store: Store, data: CartData) -> list[Decimal]:
         currency=store.currency,
         lines=[LinePart(quantity=line.quantity, unit_price=line.unit_price) for line in data.lines],
     )
+    if totals.subtotal > MAX_CART_TOTAL:
+        raise ValidationError(
+            {"lines": [_("The cart's total may be at most %(max)s.") % {"max": MAX_CART_TOTAL}]}
+        )
     return list(totals.line_totals)

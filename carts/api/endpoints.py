@@ -9,6 +9,7 @@ from carts.models import Cart
 from carts.parts import TOKEN_PATTERN, CartData, CartLineData, CheckoutData
 from carts.services import cart_checkout, cart_get_for_store, cart_upsert
 from mycommerce.plans import Feature, ensure_store_has_feature
+from numbering.validators import MAX_NUMBER
 from orders.models import Order
 from orders.selectors import order_queryset_for_store
 
@@ -91,6 +92,7 @@ def checkout(
         "",
         alias="Idempotency-Key",
         max_length=255,
+        pattern=r"^[!-~]*$",
         description="Optional; the same key (or the same cart) checked out again gives the "
         "same order, answered with 200 instead of 201.",
     ),
@@ -137,11 +139,16 @@ def order_out(order: Order) -> dict:
 
 
 @router.get(
-    "orders/{reference}",
+    "orders/{number}",
     response={200: OrderOut, **ERRORS},
     summary="Read an order's statuses and tracking",
     tags=["orders"],
 )
-def get_order(request, reference: str = Path(..., max_length=64)):
+def get_order(
+    request,
+    number: int = Path(
+        ..., ge=1, le=MAX_NUMBER, description="The order's number, as the checkout answered."
+    ),
+):
     store = _store(request)
-    return order_out(get_object_or_404(order_queryset_for_store(store=store), reference=reference))
+    return order_out(get_object_or_404(order_queryset_for_store(store=store), number=number))

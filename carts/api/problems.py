@@ -166,6 +166,8 @@ PYDANTIC_MESSAGES = {
     "model_attributes_type": lambda e: _("Enter an object."),
     "dict_type": lambda e: _("Enter an object."),
     "list_type": lambda e: _("Enter a list."),
+    # Our own validators' messages are already translated.
+    "value_error": lambda e: str(_ctx(e, "error", e.get("msg", ""))),
 }
 
 

@@ -5,8 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from carts.parts import MAX_QUANTITY, MAX_UNIT_PRICE
 from orders.parts import MAX_LINES
@@ -16,6 +17,14 @@ Money = Decimal
 
 class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul_character(cls, value):
+        # PostgreSQL cannot store it, and no name or address has one.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError(_("This text contains a NUL character."))
+        return value
 
 
 class CustomerIn(Strict):

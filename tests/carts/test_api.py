@@ -78,7 +78,7 @@ def test_a_key_works_for_its_own_store_only(api, store, other_store):
 
     problem(api.get(f"carts/{TOKEN}"), 404)
     problem(api.post(f"carts/{TOKEN}/checkout", {}), 404)
-    problem(api.get(f"orders/{theirs_order.reference}"), 404)
+    problem(api.get(f"orders/{theirs_order.number}"), 404)
     # The same token in my store is my own cart; theirs is untouched.
     mine = api.put(f"carts/{TOKEN}", cart_body(lines=[]))
     assert mine.status_code == 201
@@ -146,6 +146,13 @@ def test_each_bad_line_field_is_named_and_nothing_is_saved(api, store, change, f
 def test_bad_cart_fields_are_named(api, store, overrides, field, words):
     body = problem(api.put(f"carts/{TOKEN}", cart_body(**overrides)), 422)
     assert words in fields(body)[field].lower()
+    assert not Cart.objects.exists()
+
+
+def test_a_total_beyond_what_an_order_can_hold_is_refused(api):
+    line = {"name": "Lingot", "quantity": 10_000, "unit_price": "1000000"}
+    body = problem(api.put(f"carts/{TOKEN}", cart_body(lines=[line] * 11)), 422)
+    assert "at most 100000000" in fields(body)["lines"]
     assert not Cart.objects.exists()
 
 
@@ -232,10 +239,11 @@ def test_an_order_shows_its_statuses_and_tracking(api, store):
         carrier="Colissimo",
         tracking_number="8R0042",
     )
-    body = api.get(f"orders/{order.reference}").json()
+    body = api.get(f"orders/{order.number}").json()
     assert body["fulfillment_status"] == "shipped" and body["tracking_number"] == "8R0042"
     assert body["payment_status"] == "awaiting_payment" and body["carrier"] == "Colissimo"
     problem(api.get("orders/999999"), 404)
+    assert "number" in fields(problem(api.get("orders/MB-12"), 422))
 
 
 def test_the_docs_page_is_public_and_loads_nothing_from_a_cdn(client):
@@ -248,7 +256,7 @@ def test_the_docs_page_is_public_and_loads_nothing_from_a_cdn(client):
     assert set(schema["paths"]) == {
         "/api/v1/carts/{token}",
         "/api/v1/carts/{token}/checkout",
-        "/api/v1/orders/{reference}",
+        "/api/v1/orders/{number}",
     }
     line = schema["components"]["schemas"]["LineIn"]["properties"]
     assert line["quantity"]["maximum"] == 10_000
