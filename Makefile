@@ -41,9 +41,12 @@ run: system messages migrate check
 	@echo "  MyCOMMERCE Orders: http://127.0.0.1:$(PORT)/"
 	@echo "  Sign in as owner, admin or staff (MaBoutique), lyon-owner (Succursale Lyon);"
 	@echo "  password: demo-password-2026. Ctrl-C stops the web server and the worker."
+	@echo "  E-mails sent (cart reminders) are written as files in var/emails/."
 	@echo ""
 	@trap 'kill 0' INT TERM EXIT; \
+	export SITE_URL=http://127.0.0.1:$(PORT); \
 	$(PY) manage.py db_worker & \
+	while true; do $(PY) manage.py send_cart_reminders; sleep 60; done & \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: $(STAMP)

@@ -125,3 +125,46 @@ class Job(models.Model):
         if not self.progress_total:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, self.progress_done * 100 // self.progress_total)
+
+
+class SentEmail(models.Model):
+    """One e-mail the store sent (or is about to send): what went to whom, as it was written.
+
+    Written by `mycommerce.emails.email_send` in the caller's transaction and delivered by a
+    background task after commit, so a rolled-back change never sends anything.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="emails")
+    kind = models.CharField(_("kind"), max_length=40)
+    to_email = models.EmailField(_("to"), max_length=254, blank=True)
+    from_email = models.CharField(_("from"), max_length=320)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("headers"), default=dict, blank=True)
+    language = models.CharField(_("language"), max_length=5)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(_("created"), default=dj_timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Personal data (address and content) is blanked when the store erases it.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        indexes = [
+            models.Index(fields=["store", "kind", "-created_at"], name="sentemail_store_kind_idx"),
+            models.Index(fields=["status"], name="sentemail_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to_email}"

@@ -17,13 +17,19 @@ class Permission(models.TextChoices):
     MANAGE_ORDERS = "manage_orders", _("Work on orders")
     MANAGE_SETTINGS = "manage_settings", _("Change store settings")
     MANAGE_PLAN = "manage_plan", _("Change the plan and members")
+    MANAGE_API_KEYS = "manage_api_keys", _("Create and revoke the storefront's API keys")
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.STAFF: frozenset({Permission.MANAGE_ORDERS}),
     Role.ADMIN: frozenset({Permission.MANAGE_ORDERS, Permission.MANAGE_SETTINGS}),
     Role.OWNER: frozenset(
-        {Permission.MANAGE_ORDERS, Permission.MANAGE_SETTINGS, Permission.MANAGE_PLAN}
+        {
+            Permission.MANAGE_ORDERS,
+            Permission.MANAGE_SETTINGS,
+            Permission.MANAGE_PLAN,
+            Permission.MANAGE_API_KEYS,
+        }
     ),
 }
 

@@ -25,4 +25,7 @@ urlpatterns = [
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
     path("reports/", include("reports.urls")),
+    path("carts/", include("carts.urls")),
+    # The storefront intake API (key-authenticated, no sign-in), docs at /api/v1/docs.
+    path("api/v1/", include("carts.api.urls")),
 ]

@@ -135,6 +135,14 @@ def event_printed(
     return OrderEvent(order_id=order_id, type=Type.INVOICE_PRINTED, actor=actor, details=details)
 
 
+def event_from_cart(
+    *, order: Order, actor: AbstractBaseUser | None, via: str, step: int | None = None
+) -> OrderEvent:
+    """The order came from an abandoned cart (carts/): `via` is "link" (the reminder's
+    recovery link, `step` its reminder) or "manual" (a member created it from the cart)."""
+    return _event(order, Type.FROM_CART, actor, via=via, step=step)
+
+
 # The changes an edit records.
 
 
@@ -371,6 +379,15 @@ def _render_printed(details: dict, currency: str, event: OrderEvent) -> Rendered
     return RenderedEvent(sentences.get(details.get("document"), lambda: _("Invoice printed."))())
 
 
+def _render_from_cart(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
+    if details.get("via") == "link":
+        return RenderedEvent(
+            _("Recovered abandoned cart: placed through the link of reminder %(step)s.")
+            % {"step": details.get("step") or "?"}
+        )
+    return RenderedEvent(_("Created from an abandoned cart."))
+
+
 def _render_email(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
     return RenderedEvent(_("E-mail sent."))
 
@@ -386,6 +403,7 @@ RENDERERS = {
     Type.EDITED: _render_edited,
     Type.INVOICE_PRINTED: _render_printed,
     Type.EMAIL_SENT: _render_email,
+    Type.FROM_CART: _render_from_cart,
 }
 
 

@@ -274,6 +274,7 @@ class OrderEvent(models.Model):
         EDITED = "edited", _("Order edited")
         INVOICE_PRINTED = "invoice_printed", _("Invoice printed")
         EMAIL_SENT = "email_sent", _("E-mail sent")
+        FROM_CART = "from_cart", _("Placed from an abandoned cart")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=40, choices=Type.choices)

@@ -85,3 +85,46 @@ def test_the_order_form_takes_internationalised_domains_but_plain_local_parts():
     )
     assert not refused.is_valid(currency="EUR")
     assert refused.form.errors["customer_email"] == ["Enter a valid email address."]
+
+
+def test_seed_demo_creates_carts_in_every_state_that_the_run_and_figures_understand(
+    capsys, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from carts.figures import cart_figures
+    from carts.models import Cart
+    from carts.reminders import reminders_run
+    from mycommerce.models import SentEmail
+
+    call_command("seed_demo", orders=400, stores=2)
+    assert "storefront API key (shown once): mck_" in capsys.readouterr().out
+    boutique, lyon = Store.objects.get(name="MaBoutique"), Store.objects.get(name="Succursale Lyon")
+    carts = Cart.objects.filter(store=boutique)
+    assert carts.count() == 150 and not Cart.objects.filter(store=lyon).exists()
+    assert set(carts.values_list("state", flat=True)) == set(Cart.State.values)
+    assert set(carts.values_list("ordered_via", flat=True)) >= {"", "checkout", "link", "other"}
+    assert {"no_consent", "unsubscribed", "superseded"} <= set(
+        carts.values_list("stop_reason", flat=True)
+    )
+    assert carts.filter(group="holdout").exists() and carts.filter(erased_at__isnull=False).exists()
+    for cart in carts.filter(order__isnull=False).select_related("order"):
+        assert cart.order.customer_email.lower() == cart.customer_email
+        assert cart.created_at < cart.ordered_at == cart.order.created_at
+    reminders = SentEmail.objects.filter(store=boutique, kind="cart_reminder", status="sent")
+    assert reminders.exclude(body_text="").exists()
+
+    today = timezone.localdate()
+    figures = cart_figures(store=boutique, start=today - timedelta(days=60), end=today)
+    assert figures.recovered and figures.reminders_sent and figures.links_opened
+    assert figures.lift.reminded and figures.lift.held_out
+
+    # On `make run`, the first run sends what is due now, and the next minute nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = reminders_run()
+    assert first.sent > 0 and len(mail.outbox) == first.sent
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reminders_run().sent == 0

@@ -6,7 +6,12 @@ from tests.factories import MembershipFactory
 ALLOWED = {
     Role.STAFF: {Permission.MANAGE_ORDERS},
     Role.ADMIN: {Permission.MANAGE_ORDERS, Permission.MANAGE_SETTINGS},
-    Role.OWNER: {Permission.MANAGE_ORDERS, Permission.MANAGE_SETTINGS, Permission.MANAGE_PLAN},
+    Role.OWNER: {
+        Permission.MANAGE_ORDERS,
+        Permission.MANAGE_SETTINGS,
+        Permission.MANAGE_PLAN,
+        Permission.MANAGE_API_KEYS,
+    },
 }
 
 

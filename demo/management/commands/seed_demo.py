@@ -14,8 +14,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from carts.keys import api_key_create
+from demo.carts import seed_carts
 from mycommerce.models import Membership, Store
-from mycommerce.plans import Plan
+from mycommerce.plans import Feature, Plan, store_has_feature
 from mycommerce.roles import Role
 from numbering.services import numbering_allocate
 from orders.events import event_created, line_data
@@ -142,6 +144,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--orders", type=int, default=500, help="orders per store")
+        parser.add_argument(
+            "--carts", type=int, default=150, help="carts per store with abandoned carts"
+        )
         parser.add_argument("--stores", type=int, default=1, choices=[1, 2])
         parser.add_argument("--password", default=DEFAULT_PASSWORD)
         parser.add_argument("--seed", type=int, default=2026)
@@ -149,7 +154,7 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing when a store already exists"
         )
 
-    def handle(self, *args, orders, stores, password, seed, if_empty, **options):
+    def handle(self, *args, orders, carts, stores, password, seed, if_empty, **options):
         if orders < 0:
             raise CommandError("--orders must be 0 or more.")
         if if_empty and Store.objects.exists():
@@ -165,6 +170,8 @@ class Command(BaseCommand):
                 f"{store.name}: {orders} orders in {elapsed:.1f} s "
                 f"({orders / elapsed:,.0f} orders/s)"
             )
+            if carts > 0 and store_has_feature(store, Feature.ABANDONED_CARTS):
+                self.create_carts(store, carts, rng)
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo sign-ins: "
@@ -172,6 +179,12 @@ class Command(BaseCommand):
                 + f" — password: {password}"
             )
         )
+
+    def create_carts(self, store: Store, count: int, rng: random.Random) -> None:
+        made = seed_carts(store=store, rng=rng, now=timezone.now(), count=count)
+        owner = Membership.objects.get(store=store, role=Role.OWNER)
+        _key, raw = api_key_create(membership=owner, name="Démo (seed_demo)")
+        self.stdout.write(f"{store.name}: {made} carts; storefront API key (shown once): {raw}")
 
     def create_store(self, spec, password) -> Store:
         store, _ = Store.objects.update_or_create(
