@@ -14,7 +14,7 @@ from exports.columns import COLUMN_KEYS, Column, Source
 from exports.models import DecimalMark, ExportSettings, FileFormat, Layout, Separator
 from exports.related import SOURCE_FIELDS, SOURCE_READERS, raw_rows
 from mycommerce.models import Store
-from orders.filters import FILTER_PARAMETERS
+from orders.filters import FILTER_PARAMETERS, OrderFilterSet
 from orders.models import Order, OrderLine
 from orders.selectors import order_selection_for_store
 
@@ -71,7 +71,18 @@ def export_selection(*, store: Store, selection: dict[str, list[str]]) -> Export
     if not is_selection:
         data["select_all"] = "1"  # "Export all": every order matching the filters
     queryset, problems = order_selection_for_store(store=store, data=data)
+    if "ids" in selection and selection.get("sort"):
+        queryset = _sorted_as_the_list(queryset, selection["sort"])
     return ExportSelection(queryset=queryset, problems=problems, is_selection=is_selection)
+
+
+def _sorted_as_the_list(queryset: QuerySet[Order], sort: list[str]) -> QuerySet[Order]:
+    """Ticked orders in the list's sort (the list's form sends it along with the ids); an
+    unknown sort keeps the list's default, newest first."""
+    data = QueryDict(mutable=True)
+    data.setlist("sort", sort)
+    filterset = OrderFilterSet(data, queryset=queryset)
+    return filterset.qs if filterset.is_valid() else queryset
 
 
 def export_selection_count(*, selection: ExportSelection, limit: int | None = None) -> int:
