@@ -16,7 +16,7 @@ from exports.related import SOURCE_FIELDS, SOURCE_READERS, raw_rows
 from mycommerce.models import Store
 from orders.filters import FILTER_PARAMETERS, OrderFilterSet
 from orders.models import Order, OrderLine
-from orders.selectors import order_selection_for_store
+from orders.selectors import SELECT_ALL_VALUES, order_selection_for_store, order_selection_ids
 
 # The parameters that describe which orders to export: the list's selection or its filters.
 SELECTION_KEYS = ("ids", "select_all", *FILTER_PARAMETERS)
@@ -58,6 +58,9 @@ class ExportSelection:
     problems: list[str] = field(default_factory=list)
     # True when the user ticked orders; False for "every order matching the filters".
     is_selection: bool = False
+    # The selection as a background job may store it: its valid parts only (a NUL typed in a
+    # field that was not used is refused by PostgreSQL's jsonb).
+    storable: dict[str, list[str]] = field(default_factory=dict)
 
 
 def export_selection(*, store: Store, selection: dict[str, list[str]]) -> ExportSelection:
@@ -71,18 +74,30 @@ def export_selection(*, store: Store, selection: dict[str, list[str]]) -> Export
     if not is_selection:
         data["select_all"] = "1"  # "Export all": every order matching the filters
     queryset, problems = order_selection_for_store(store=store, data=data)
-    if "ids" in selection and selection.get("sort"):
-        queryset = _sorted_as_the_list(queryset, selection["sort"])
-    return ExportSelection(queryset=queryset, problems=problems, is_selection=is_selection)
+    if data.get("select_all") in SELECT_ALL_VALUES:
+        # The filters were validated by the list's FilterSet, or nothing was selected.
+        storable = {key: values for key, values in selection.items() if key != "ids"}
+    else:
+        ids, _invalid = order_selection_ids(data)
+        storable = {"ids": [str(pk) for pk in sorted(ids)]}
+        sorted_queryset = _in_list_sort(queryset, selection.get("sort") or [])
+        if sorted_queryset is not None:
+            queryset = sorted_queryset
+            storable["sort"] = selection["sort"]
+    return ExportSelection(
+        queryset=queryset, problems=problems, is_selection=is_selection, storable=storable
+    )
 
 
-def _sorted_as_the_list(queryset: QuerySet[Order], sort: list[str]) -> QuerySet[Order]:
-    """Ticked orders in the list's sort (the list's form sends it along with the ids); an
-    unknown sort keeps the list's default, newest first."""
+def _in_list_sort(queryset: QuerySet[Order], sort: list[str]) -> QuerySet[Order] | None:
+    """Ticked orders in the list's sort (the list's form sends it along with the ids), or None
+    when there is none or it is not one of the list's: the list's default, newest first, stays."""
+    if not any(sort):
+        return None
     data = QueryDict(mutable=True)
     data.setlist("sort", sort)
     filterset = OrderFilterSet(data, queryset=queryset)
-    return filterset.qs if filterset.is_valid() else queryset
+    return filterset.qs if filterset.is_valid() else None
 
 
 def export_selection_count(*, selection: ExportSelection, limit: int | None = None) -> int:

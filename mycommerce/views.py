@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
@@ -13,6 +12,7 @@ from django.views.generic import FormView, TemplateView
 from mycommerce.forms import PlanForm, StoreSettingsForm, StoreSwitchForm
 from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
 from mycommerce.models import Job
+from mycommerce.parsing import parse_next_url
 from mycommerce.plans import PLAN_FEATURES, PLAN_ORDER, Feature
 from mycommerce.roles import Permission, member_can
 from mycommerce.selectors import job_get_for_store, job_is_downloadable, job_state
@@ -30,10 +30,7 @@ def switch_store(request):
     if form.is_valid():
         store = store_switch(request=request, store_id=form.cleaned_data["store"])
         messages.success(request, _("You are now working in %(store)s.") % {"store": store.name})
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = "orders:list"
-    return redirect(next_url)
+    return redirect(parse_next_url(request.POST.get("next"), request=request) or "orders:list")
 
 
 class PlanView(StoreMemberRequiredMixin, FormView):

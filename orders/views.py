@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
 
 from mycommerce.mixins import StoreMemberRequiredMixin
+from mycommerce.parsing import parse_next_url
 from mycommerce.plans import Feature, store_has_feature
 from mycommerce.roles import ensure_member_can
 from orders.actions import BULK_ACTIONS
@@ -114,9 +114,7 @@ class OrderListView(StoreMemberRequiredMixin, View):
         return render(request, self.template_name, context)
 
     def post(self, request):
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}) or not back:
-            back = reverse("orders:list")
+        back = parse_next_url(request.POST.get("next"), request=request) or reverse("orders:list")
         form = BulkActionForm(request.POST, actions=BULK_ACTIONS)
         if not form.is_valid():
             for errors in form.errors.values():
