@@ -7,7 +7,7 @@ PostgreSQL, booleans as 0/1 or True/False.
 """
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -24,17 +24,23 @@ LIST_SEPARATOR = " | "
 
 
 def local_datetime_reader(tz_name: str) -> Callable[[object], datetime | None]:
-    """A raw UTC datetime as the store's wall-clock time (naive), to the second."""
+    """A raw UTC datetime as the store's wall-clock time (naive), to the second. The last
+    value is kept: the date and the day of an order read the same one in a row."""
     tz = ZoneInfo(tz_name)
+    last: list = [None, None]
 
     def read(value) -> datetime | None:
+        if value is last[0]:
+            return last[1]
         if value is None or value == "":
             return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(tz).replace(tzinfo=None, microsecond=0)
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if moment.tzinfo is None:
+            local = tz.fromutc(moment.replace(tzinfo=tz, microsecond=0))
+        else:
+            local = moment.astimezone(tz).replace(microsecond=0)
+        last[:] = value, local.replace(tzinfo=None)
+        return last[1]
 
     return read
 

@@ -34,6 +34,7 @@ from mycommerce.models import Store
 
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+TRIGGER_CHARACTERS = frozenset(FORMULA_TRIGGERS)
 EMPTY = '""'
 
 
@@ -47,9 +48,14 @@ def quote(text: str) -> str:
 
 
 def _text(value) -> str:
-    if value is None or value == "":
+    """A quoted text cell, neutralised: the hot path of the file, so written out in full."""
+    if not value:
         return EMPTY
-    return quote(neutralise(str(value)))
+    if value[0] in TRIGGER_CHARACTERS:
+        value = "'" + value
+    if '"' in value:
+        value = value.replace('"', '""')
+    return '"' + value + '"'
 
 
 def _number(value) -> str:

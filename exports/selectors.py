@@ -12,7 +12,7 @@ from django.http import QueryDict
 
 from exports.columns import COLUMN_KEYS, Column, Source
 from exports.models import DecimalMark, ExportSettings, FileFormat, Layout, Separator
-from exports.related import SOURCE_FIELDS, SOURCE_READERS, raw_rows
+from exports.related import SOURCE_FIELDS, SOURCE_READERS, of_orders, raw_rows
 from mycommerce.models import Store
 from orders.filters import FILTER_PARAMETERS, OrderFilterSet
 from orders.models import Order, OrderLine
@@ -145,7 +145,7 @@ def export_row_batches(
         line_rows: list[tuple] = []
         if line_fields:
             line_rows = raw_rows(
-                OrderLine.objects.filter(order_id__in=ids)
+                OrderLine.objects.filter(of_orders(OrderLine, ids))
                 .order_by("order_id", "position", "pk")
                 .values_list(*line_fields, "order_id")
             )

@@ -1,12 +1,13 @@
 """The XLSX file: typed cells, written by XlsxWriter in constant-memory mode.
 
 XlsxWriter makes the workbook (styles and number formats, column widths, frozen header,
-autofilter, the zip package). Its per-cell API costs several microseconds a cell, about a
-twentieth of our CSV's rate, so the rows themselves are written here as SpreadsheetML into the
-worksheet's own constant-memory row file, each order's cells made once and reused for its lines,
-as the CSV does. What this relies on of XlsxWriter (pinned below 4): in constant-memory mode a
-worksheet's `<sheetData>` is the content of `row_data_fh`, bounded by `dim_*`; a format's style
-number is `_get_xf_index()`. tests/exports/test_xlsx.py reads every file back with openpyxl.
+autofilter, the package). Its per-cell API costs several microseconds a cell, about a twentieth
+of our CSV's rate, so the rows are written here as SpreadsheetML, each order's cells made once
+and reused for its lines as the CSV does, into a file per sheet (memory stays flat), and spliced
+into the sheets XlsxWriter left empty, compressed once at a fast level. What this relies on of
+XlsxWriter (pinned below 4): the n-th worksheet is the part `xl/worksheets/sheet<n>.xml` with an
+empty `<sheetData/>`, and a format's style number is `_get_xf_index()`. tests/exports/test_xlsx.py
+reads the files back with openpyxl, test_libreoffice.py opens them in LibreOffice.
 
 Cells: amounts are numbers in the currency's format, dates and times real dates (the store's
 wall-clock time), quantities and rates numbers, and every text an inline string with the text
@@ -15,6 +16,9 @@ format, so postcodes, SKUs, phones and tracking numbers keep their zeros and a l
 """
 
 import re
+import shutil
+import tempfile
+import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
 from operator import call
@@ -49,7 +53,13 @@ MAX_ROWS = 1_048_576
 EPOCH = datetime(1899, 12, 30)
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Past this much sheet XML (uncompressed), the zip needs ZIP64 (which some Excels warn about).
-ZIP64_ABOVE = 3_500_000_000
+ZIP64_ABOVE = 2_000_000_000
+# What a text needs escaped or removed to be XML, and the spaces XML would trim.
+SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+SPACES = frozenset(" \t\n\r")
+DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+CHUNK = 1 << 20
+MEASURED_ROWS = 1000
 WIDTHS = {Kind.MONEY: 12, Kind.PERCENT: 10, Kind.NUMBER: 10, Kind.DATETIME: 19, Kind.DATE: 11}
 MAX_WIDTH = 50
 
@@ -103,17 +113,23 @@ class _CellMaker:
     """Cell XML for column `letter`, with ROW where the row number goes."""
 
     def __init__(self, letter: str, style: int) -> None:
-        self.text_open = f'<c r="{letter}{ROW}" s="{style}" t="inlineStr"><is><t'
+        start = f'<c r="{letter}{ROW}" s="{style}" t="inlineStr"><is><t'
+        self.open, self.open_spaced = start + ">", start + ' xml:space="preserve">'
         self.letter = letter
 
     def text(self, value) -> str:
-        if value is None or value == "":
+        """The hot path of the file (most cells are texts), so written out in full."""
+        if not value:
             return ""
-        text = _escape(str(value))
-        if not text:
-            return ""
-        space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-        return f"{self.text_open}{space}>{text}</t></is></c>"
+        if not isinstance(value, str):
+            value = str(value)
+        if SPECIAL.search(value):
+            value = _escape(value)
+            if not value:
+                return ""
+        if value[0] in SPACES or value[-1] in SPACES:
+            return self.open_spaced + value + "</t></is></c>"
+        return self.open + value + "</t></is></c>"
 
     def number(self, text: str, style: int = 0) -> str:
         styled = f' s="{style}"' if style else ""
@@ -198,71 +214,115 @@ def _summary_functions(
 
 
 class _Sheet:
-    """One sheet's rows, going on in a new sheet of the same name when Excel's is full."""
+    """One sheet's rows in a file of our own, going on in a new sheet of the same name when
+    Excel's is full."""
 
-    def __init__(self, workbook, name: str, headers: list[str], kinds: list[str], styles: _Styles):
+    def __init__(
+        self,
+        workbook,
+        name: str,
+        headers: list[str],
+        kinds: list[str],
+        styles: _Styles,
+        folder: Path,
+    ):
         self.workbook, self.name, self.headers, self.kinds = workbook, name, headers, kinds
-        self.styles = styles
-        self.header_cells = "".join(
-            f'<c r="{xl_col_to_name(i)}1" s="{styles.index["header"]}" t="inlineStr">'
-            f"<is><t>{_escape(header)}</t></is></c>"
-            for i, header in enumerate(headers)
-        )
+        self.styles, self.folder = styles, folder
+        self.header_row = (
+            '<row r="1">'
+            + "".join(
+                f'<c r="{xl_col_to_name(i)}1" s="{styles.index["header"]}" t="inlineStr">'
+                f"<is><t>{_escape(header)}</t></is></c>"
+                for i, header in enumerate(headers)
+            )
+            + "</row>"
+        ).encode()
         self.widths = [len(header) + 2 for header in headers]
         self.measured = False
-        self.sheets: list = []
-        self.rows: list[int] = []  # rows written in each sheet, its header included
-        self.bytes = 0
+        # (worksheet, its part in the package, its rows file, rows written with the header)
+        self.parts: list[list] = []
         self._start()
 
     def _start(self) -> None:
-        number = len(self.sheets) + 1
+        number = len(self.parts) + 1
         title = self.name if number == 1 else f"{self.name} ({number})"
         sheet = self.workbook.add_worksheet(title[:31])
-        sheet.row_data_fh.write(f'<row r="1">{self.header_cells}</row>')
-        self.sheets.append(sheet)
-        self.rows.append(1)
+        # XlsxWriter names the n-th worksheet's part sheet<n>.xml.
+        part = f"xl/worksheets/sheet{len(self.workbook.worksheets())}.xml"
+        rows = tempfile.TemporaryFile(dir=self.folder)
+        rows.write(self.header_row)
+        self.parts.append([sheet, part, rows, 1])
 
-    def measure(self, rows: list[list]) -> None:
+    def measure(self, rows: list[tuple]) -> None:
         """Column widths from the first rows: the header's, or the longest text, up to 50."""
-        for row in rows:
-            for index, value in enumerate(row):
-                if value is not None and self.kinds[index] == Kind.TEXT:
-                    self.widths[index] = max(
-                        self.widths[index], min(len(str(value)) + 2, MAX_WIDTH)
-                    )
+        texts = [index for index, kind in enumerate(self.kinds) if kind == Kind.TEXT]
+        for row in rows[:MEASURED_ROWS]:
+            for index in texts:
+                value = row[index] if index < len(row) else None
+                if value:
+                    self.widths[index] = max(self.widths[index], min(len(value) + 2, MAX_WIDTH))
         self.measured = True
 
     def write(self, templates: list[str]) -> None:
-        sheet = self.sheets[-1]
-        start = self.rows[-1]
+        part = self.parts[-1]
+        start = part[3]
         room = MAX_ROWS - start
         if len(templates) > room:
             self.write(templates[:room])
             self._start()
             self.write(templates[room:])
             return
-        text = "".join(
-            template.replace(ROW, str(number))
-            for number, template in enumerate(templates, start + 1)
+        part[2].write(
+            "".join(
+                template.replace(ROW, str(number))
+                for number, template in enumerate(templates, start + 1)
+            ).encode()
         )
-        sheet.row_data_fh.write(text)
-        self.bytes += len(text)
-        self.rows[-1] = start + len(templates)
+        part[3] = start + len(templates)
 
-    def finish(self) -> None:
+    def finish(self) -> dict[str, tuple]:
+        """Set each sheet's frozen header, filter and widths; its rows for the package."""
         last_column = len(self.headers) - 1
-        for sheet, rows in zip(self.sheets, self.rows):
-            last_row = rows - 1
-            # The sheet's extent, which XlsxWriter would have tracked through its cell API.
-            sheet.dim_rowmin, sheet.dim_rowmax = 0, last_row
-            sheet.dim_colmin, sheet.dim_colmax = 0, last_column
+        spliced = {}
+        for sheet, part, rows, count in self.parts:
             sheet.freeze_panes(1, 0)
-            sheet.autofilter(0, 0, last_row, last_column)
+            sheet.autofilter(0, 0, count - 1, last_column)
             for index, (width, kind) in enumerate(zip(self.widths, self.kinds)):
                 sheet.set_column(
                     index, index, max(width, WIDTHS.get(kind, 0)), self.styles.for_kind(kind)
                 )
+            extent = f"A1:{xl_col_to_name(last_column)}{count}"
+            spliced[part] = (rows, extent)
+        return spliced
+
+
+def _splice(path: Path, sheets: dict[str, tuple]) -> None:
+    """Put each sheet's rows into the package XlsxWriter wrote (its sheets have no rows yet),
+    compressed once, quickly: the rows are most of the file."""
+    spliced = path.with_suffix(".splicing")
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename not in sheets:
+                target.writestr(info, data, compresslevel=6)
+                continue
+            rows, extent = sheets[info.filename]
+            xml = DIMENSION.sub(f'<dimension ref="{extent}"/>', data.decode(), count=1)
+            head, empty, tail = xml.partition("<sheetData/>")
+            if not empty:
+                raise ValueError(f"{info.filename} has rows already: XlsxWriter has changed")
+            size = rows.tell()
+            rows.seek(0)
+            # Opened by name, the part takes the package's fast compression level.
+            with target.open(info.filename, "w", force_zip64=size > ZIP64_ABOVE) as out:
+                out.write(head.encode() + b"<sheetData>")
+                shutil.copyfileobj(rows, out, CHUNK)
+                out.write(b"</sheetData>" + tail.encode())
+            rows.close()
+    spliced.replace(path)
 
 
 def xlsx_write(
@@ -299,6 +359,7 @@ def xlsx_write(
             order_headers + line_headers,
             order_kinds + summary_kinds,
             styles,
+            path.parent,
         )
         lines_sheet = None
         if options.layout == Layout.LINES and line_columns:
@@ -308,6 +369,7 @@ def xlsx_write(
                 order_headers + line_headers,
                 order_kinds + [c.kind for c in line_columns],
                 styles,
+                path.parent,
             )
     empty_summary = [()] * len(line_columns)
     line_texts: dict[tuple, str] = {}
@@ -352,9 +414,8 @@ def xlsx_write(
         done += len(order_rows)
         if on_progress is not None:
             on_progress(done)
-    for sheet in (orders_sheet, lines_sheet):
-        if sheet is not None:
-            sheet.finish()
-    if orders_sheet.bytes + (lines_sheet.bytes if lines_sheet else 0) > ZIP64_ABOVE:
-        workbook.use_zip64()
+    sheets = orders_sheet.finish()
+    if lines_sheet is not None:
+        sheets.update(lines_sheet.finish())
     workbook.close()
+    _splice(path, sheets)

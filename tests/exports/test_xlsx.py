@@ -2,6 +2,7 @@
 
 import io
 from datetime import datetime
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -159,3 +160,18 @@ def test_large_xlsx_exports_run_as_a_job(settings, staff_client, store, full_ord
         ("Zoé", "04000"),
         ("Hélène Lefèvre-Çağlar", "01000"),
     ]
+
+
+def test_text_that_is_not_xml_as_typed_is_still_read_back(staff_client, store):
+    OrderFactory(
+        store=store,
+        customer_name="  <b>Léa & Cie</b>\x01 ",
+        lines=[("A&B", "Savon <lavande>", 1, Decimal("3.00"))],
+    )
+    book = workbook_of(
+        export_xlsx(staff_client, columns=["customer_name", "line_sku", "line_name"])
+    )
+    (row,) = records(book["Lines"])
+    # Control characters cannot be in XML and go; spaces, markup and accents stay.
+    assert row["Customer name"].value == "  <b>Léa & Cie</b> "
+    assert (row["SKU"].value, row["Product name"].value) == ("A&B", "Savon <lavande>")
