@@ -169,10 +169,13 @@ def _after(ordering: list[str], last: tuple, alias: str) -> RawSQL:
     spell each step out."""
     quote = connections[alias].ops.quote_name
     table = quote(Order._meta.db_table)
-    columns = [
-        f"{table}.{quote(Order._meta.get_field(name.lstrip('-').replace('pk', 'id')).column)}"
-        for name in ordering
-    ]
+
+    def column(name: str) -> str:
+        bare = name.lstrip("-")
+        field = Order._meta.pk if bare == "pk" else Order._meta.get_field(bare)
+        return f"{table}.{quote(field.column)}"
+
+    columns = [column(name) for name in ordering]
     descending = [name.startswith("-") for name in ordering]
     if len(set(descending)) == 1:
         marks = ", ".join(["%s"] * len(columns))

@@ -175,3 +175,19 @@ def test_text_that_is_not_xml_as_typed_is_still_read_back(staff_client, store):
     # Control characters cannot be in XML and go; spaces, markup and accents stay.
     assert row["Customer name"].value == "  <b>Léa & Cie</b> "
     assert (row["SKU"].value, row["Product name"].value) == ("A&B", "Savon <lavande>")
+
+
+def test_a_full_sheet_goes_on_in_a_second_one_with_its_header(monkeypatch, staff_client, store):
+    from exports import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 3)  # Excel's is 1,048,576 rows
+    for index in range(3):
+        OrderFactory(
+            store=store, customer_name=f"Client {index}", lines=[("A", "a", 1, 1), ("B", "b", 1, 1)]
+        )
+    book = workbook_of(export_xlsx(staff_client, columns=["customer_name", "line_sku"]))
+    assert book.sheetnames == ["Orders", "Lines", "Orders (2)", "Lines (2)", "Lines (3)"]
+    lines = [records(book[name]) for name in ("Lines", "Lines (2)", "Lines (3)")]
+    assert [len(rows) for rows in lines] == [2, 2, 2]
+    assert [row["SKU"].value for rows in lines for row in rows] == ["A", "B"] * 3
+    assert book["Lines (3)"].freeze_panes == "A2"
