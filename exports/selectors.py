@@ -184,9 +184,9 @@ def _after(ordering: list[str], last: tuple, alias: str) -> RawSQL:
             f"({', '.join(columns)}) {sign} ({marks})", tuple(last), output_field=BooleanField()
         )
     steps, params = [], []
-    for index, (column, down) in enumerate(zip(columns, descending)):
+    for index, (name, down) in enumerate(zip(columns, descending)):
         equal = [f"{previous} = %s" for previous in columns[:index]]
-        steps.append("(" + " AND ".join([*equal, f"{column} {'<' if down else '>'} %s"]) + ")")
+        steps.append("(" + " AND ".join([*equal, f"{name} {'<' if down else '>'} %s"]) + ")")
         params += [*last[:index], last[index]]
     return RawSQL("(" + " OR ".join(steps) + ")", tuple(params), output_field=BooleanField())
 
