@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "numbering",
     "orders",
     "exports",
+    "reports",
     "demo",
 ]
 

@@ -8,6 +8,7 @@ handler403 = "mycommerce.views.permission_denied"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Superusers only (mycommerce/admin.py): sign-in lockouts are lifted there.
@@ -23,4 +24,5 @@ urlpatterns = [
     path("settings/numbering/", include("numbering.urls")),
     path("orders/", include("orders.urls")),
     path("exports/", include("exports.urls")),
+    path("reports/", include("reports.urls")),
 ]

@@ -82,11 +82,18 @@ class OrderFilterSet(django_filters.FilterSet):
             ("customer_name", "customer"),
             ("total", "total"),
         ),
+        # Both directions in words of their own (django-filter's "%s (descending)" is made
+        # once, in English, when the class is defined): ascending by field, descending by
+        # "-" and the parameter.
         field_labels={
-            "created_at": _("Date"),
-            "number": _("Reference"),
-            "customer_name": _("Customer"),
-            "total": _("Total"),
+            "created_at": _("Date (oldest first)"),
+            "-date": _("Date (newest first)"),
+            "number": _("Reference (lowest first)"),
+            "-reference": _("Reference (highest first)"),
+            "customer_name": _("Customer (A to Z)"),
+            "-customer": _("Customer (Z to A)"),
+            "total": _("Total (lowest first)"),
+            "-total": _("Total (highest first)"),
         },
     )
 

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from mycommerce.models import Job, Membership, Store
 from mycommerce.money import babel_locale
@@ -47,13 +47,6 @@ class Document(models.TextChoices):
     INVOICES = "invoices", gettext_lazy("Invoices")
     PACKING_SLIPS = "packing_slips", gettext_lazy("Packing slips")
     BOTH = "both", gettext_lazy("Invoices and packing slips")
-
-
-FILE_PREFIX = {
-    Document.INVOICES: "invoices",
-    Document.PACKING_SLIPS: "packing-slips",
-    Document.BOTH: "invoices-and-packing-slips",
-}
 
 
 @dataclass
@@ -127,10 +120,19 @@ def invoice_pdf_for_order(*, membership: Membership, order: Order, document: str
 
 
 def invoice_filename(*, document: str, order: Order | None = None, day: date | None = None) -> str:
+    """The PDF's file name in the active language (facture-458.pdf behind a French button)."""
     if order is not None:
-        prefix = "packing-slip" if document == Document.PACKING_SLIPS else "invoice"
-        return f"{prefix}-{slugify(order.reference) or order.pk}.pdf"
-    return f"{FILE_PREFIX[document]}-{(day or timezone.localdate()).isoformat()}.pdf"
+        if document == Document.PACKING_SLIPS:
+            prefix = pgettext("file name", "packing-slip")
+        else:
+            prefix = pgettext("file name", "invoice")
+        return f"{slugify(prefix)}-{slugify(order.reference) or order.pk}.pdf"
+    prefix = {
+        Document.INVOICES: pgettext("file name", "invoices"),
+        Document.PACKING_SLIPS: pgettext("file name", "packing-slips"),
+        Document.BOTH: pgettext("file name", "invoices-and-packing-slips"),
+    }[document]
+    return f"{slugify(prefix)}-{(day or timezone.localdate()).isoformat()}.pdf"
 
 
 def invoice_batch_print(

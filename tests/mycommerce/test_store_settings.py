@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 VALID = {
     "name": "MaBoutique",
     "legal_address": "3 rue Neuve\n69001 Lyon",
-    "vat_number": "FR11223344556",
+    "vat_number": "FR40303265045",
     "currency": "eur",
     "language": "en",
     "timezone": "Europe/Paris",
@@ -43,5 +43,39 @@ def test_bad_settings_are_refused_at_the_field(store, owner, field, value, messa
     response = client_for(owner).post("/settings/store/", {**VALID, field: value})
     assert response.status_code == 200
     assert message in response.content.decode()
+    store.refresh_from_db()
+    assert store.vat_number == "FR40123456789"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("fr 40 303 265 045", "FR40303265045"),
+        ("DE136695976", "DE136695976"),
+        ("GB980780684", "GB980780684"),
+        ("CHE-116.281.710 MWST", "CHE116281710MWST"),
+        ("", ""),
+    ],
+)
+def test_a_vat_number_is_checked_by_its_country_rules_and_kept_compact(
+    store, admin_member, typed, kept
+):
+    response = client_for(admin_member).post("/settings/store/", {**VALID, "vat_number": typed})
+    assert response.status_code == 302
+    store.refresh_from_db()
+    assert store.vat_number == kept
+
+
+@pytest.mark.parametrize("typed", ["pas un numéro", "FR40303265046", "12345678901", "ZZ123"])
+def test_a_wrong_vat_number_is_refused_at_its_field_in_french(store, admin_member, typed):
+    client = client_for(admin_member)
+    client.cookies["django_language"] = "fr"
+    response = client.post("/settings/store/", {**VALID, "vat_number": typed})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["vat_number"]
+    assert errors == [
+        "Saisissez un numéro de TVA valide, précédé du code de son pays, par exemple FR40303265045."
+    ]
+    assert 'id="id_vat_number_error"' in response.content.decode()
     store.refresh_from_db()
     assert store.vat_number == "FR40123456789"

@@ -32,14 +32,14 @@ STORES = [
         "name": "MaBoutique",
         "plan": Plan.STANDARD,
         "legal_address": "12 rue de la Paix\n75002 Paris\nFrance",
-        "vat_number": "FR40123456789",
+        "vat_number": "FR11123456782",
         "usernames": ("owner", "admin", "staff"),
     },
     {
         "name": "Succursale Lyon",
         "plan": Plan.FREE,
         "legal_address": "8 place Bellecour\n69002 Lyon\nFrance",
-        "vat_number": "FR40987654321",
+        "vat_number": "FR14987654324",
         "usernames": ("lyon-owner", "lyon-admin", "lyon-staff"),
     },
 ]
@@ -227,7 +227,7 @@ class Command(BaseCommand):
                     taxes.append(
                         OrderTax(
                             order_id=order.pk,
-                            name="TVA 20 %",
+                            name="TVA",
                             kind=OrderTax.Kind.RATE,
                             value=VAT_RATE,
                             amount=order.tax_total,

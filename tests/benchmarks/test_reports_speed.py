@@ -1,0 +1,249 @@
+"""Benchmark: a 12-month sales report by day (both periods: the last 12 months of orders and
+the 12 months before), next to a plain COUNT(*) of the same orders in the same run, on SQLite
+and, when BENCH_POSTGRES_URL is set, on PostgreSQL. Goal: the report within 5x of the count.
+
+    BENCH_ORDERS=1000000 (default) BENCH_RUNS=5 (default)
+    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres   # optional
+    make bench
+    # or: .venv/bin/python -m pytest tests/benchmarks/test_reports_speed.py -s -o addopts=""
+
+SQLite: the seeded file of the other benchmarks (var/bench/orders-<N>.sqlite3). PostgreSQL: a
+database bench_reports_<N> on that server, seeded once with `seed_demo --orders N` and kept.
+Each database is measured in its own process. Besides the whole report, it prints the time of
+each of its queries, and net sales by local day computed with the report's buckets next to
+Django's usual idiom (TruncDate with the zone, which SQLite runs as a Python function per
+row); the two must agree on every day.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+BENCH_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
+BENCH_RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "")
+GOAL = 5
+
+
+def measure(database_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0"}
+    env.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    env.setdefault("ALLOWED_HOSTS", "localhost")
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.test_reports_speed", str(BENCH_RUNS)],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def postgres_database(orders: int) -> str:
+    """The URL of a PostgreSQL database seeded with `orders` orders, made once."""
+    import psycopg
+
+    name = f"bench_reports_{orders}"
+    base, _, _ = POSTGRES_URL.rpartition("/")
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            partial = name + "_partial"
+            connection.execute(f'DROP DATABASE IF EXISTS "{partial}"')
+            connection.execute(f'CREATE DATABASE "{partial}"')
+            url = f"{base}/{partial}"
+            env = {**os.environ, "DATABASE_URL": url}
+            manage = [sys.executable, "manage.py"]
+            subprocess.run([*manage, "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
+            started = time.perf_counter()
+            subprocess.run(
+                [*manage, "seed_demo", "--orders", str(orders)], cwd=BASE_DIR, env=env, check=True
+            )
+            print(
+                f"seeded {orders:,} orders on PostgreSQL in {time.perf_counter() - started:.0f} s"
+            )
+            with psycopg.connect(url, autocommit=True) as seeded:
+                seeded.execute("VACUUM ANALYZE")
+            connection.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
+    url = f"{base}/{name}"
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True
+    )
+    return url
+
+
+def report(vendor: str, figures: dict) -> str:
+    lines = [
+        f"\n12-month report by day, {vendor}, {BENCH_ORDERS:,} orders seeded, "
+        f"{figures['orders']:,} counted in the period; median of {BENCH_RUNS} runs",
+        f"  COUNT(*) of the same orders        {figures['count_ms']:9.1f} ms  (1.00)",
+        f"  the report, both periods ({figures['queries']} queries)"
+        f"{figures['report_ms']:9.1f} ms  "
+        f"({figures['report_ms'] / figures['count_ms']:.2f} x the count; goal {GOAL} x)",
+        f"  its sales by day and breakdown     {figures['sales_ms']:9.1f} ms  "
+        f"({figures['sales_ms'] / figures['count_ms']:.2f} x the count)",
+        "  net sales by local day (orders and refunds, 2 queries):",
+        f"    with the report's buckets        {figures['ours_ms']:9.1f} ms  "
+        f"({figures['ours_ms'] / figures['count_ms']:.2f} x the count)",
+        f"    with Django's TruncDate(tzinfo)  {figures['idiom_ms']:9.1f} ms  "
+        f"({figures['idiom_ms'] / figures['count_ms']:.2f} x the count)",
+        "  the report's queries (one run):",
+    ]
+    for label, milliseconds in figures["parts"]:
+        lines.append(f"    {label:<44}{milliseconds:9.1f} ms")
+    return "\n".join(lines)
+
+
+def test_reports_speed():
+    # Imported here: this file also runs as a plain script, outside the test package.
+    from tests.benchmarks.seeding import seeded_database
+
+    database = seeded_database(BENCH_ORDERS)
+    results = {"SQLite": measure(f"sqlite:///{database}")}
+    if POSTGRES_URL:
+        results["PostgreSQL"] = measure(postgres_database(BENCH_ORDERS))
+    else:
+        print("\nBENCH_POSTGRES_URL is not set: the PostgreSQL run is skipped")
+    for vendor, figures in results.items():
+        print(report(vendor, figures))
+        assert figures["report_orders"] == figures["orders"]
+        assert figures["days_agree"], "the buckets and Django's conversion disagree on a day"
+        assert figures["ours_net"] == figures["report_net"]
+
+
+# --- The measured side, run in a child process: `python -m tests.benchmarks.test_reports_speed`.
+
+
+def _label(sql: str) -> str:
+    if 'COUNT("customer")' in sql:
+        return "new and returning customers"
+    if "orders_refund" in sql and "orders_orderline" in sql:
+        return "refunds shared among products"
+    if "orders_refund" in sql:
+        return "refunds by day and breakdown"
+    if "orders_orderline" in sql:
+        return "products"
+    return "sales by day and breakdown"
+
+
+def _median_ms(run, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return statistics.median(timings) * 1000
+
+
+def _measure(runs: int) -> dict:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.db import connection
+    from django.db.models import Sum
+    from django.db.models.functions import TruncDate
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from mycommerce.models import Store
+    from reports.buckets import timeline_for, unit_annotations
+    from reports.figures import to_cents
+    from reports.periods import DateRange, Granularity, shift_years
+    from reports.rules import orders_booked, refunds_booked
+    from reports.selectors import report_build, sales_rows
+
+    store = Store.objects.get(name="MaBoutique")
+    zone = ZoneInfo(store.timezone)
+    last = store.orders.order_by("-created_at").values_list("created_at", flat=True)[0]
+    end = timezone.localdate(last, zone)
+    period = DateRange(shift_years(end, -1) + timedelta(days=1), end)
+    timeline = timeline_for(period, Granularity.DAY, zone)
+    booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
+
+    def count():
+        return booked.count()
+
+    def build():
+        return report_build(store=store, period=period, granularity=Granularity.DAY)
+
+    def net_by_day(day_of: dict, refund_day_of: dict) -> dict:
+        """Net sales by local day: the same two sums, with the day told either way."""
+        by_day = (
+            booked.annotate(**day_of)
+            .values("day")
+            .annotate(gross=Sum("subtotal"), discounts=Sum("discount_total"))
+            .order_by()
+        )
+        refunds = (
+            refunds_booked(store=store, start=timeline.start, end=timeline.end)
+            .annotate(**refund_day_of)
+            .values("day")
+            .annotate(amount=Sum("amount"))
+            .order_by()
+        )
+        net: dict = {}
+        for row in by_day:
+            net[row["day"]] = net.get(row["day"], 0) + row["gross"] - row["discounts"]
+        for row in refunds:
+            net[row["day"]] = net.get(row["day"], 0) - row["amount"]
+        return {day: to_cents(value) for day, value in net.items()}
+
+    def ours():
+        # This project's buckets: UTC time plus the segment's offset, plain arithmetic.
+        days = net_by_day(
+            {"day": unit_annotations("created_at", timeline)["unit"]},
+            {"day": unit_annotations("created_at", timeline)["unit"]},
+        )
+        return {period.start + timedelta(days=unit): net for unit, net in days.items()}
+
+    def idiom():
+        # Django's usual way: each row's local date, converted by the database.
+        return net_by_day(
+            {"day": TruncDate("created_at", tzinfo=zone)},
+            {"day": TruncDate("created_at", tzinfo=zone)},
+        )
+
+    count(), build()  # warm the caches
+    count_ms = _median_ms(count, runs)
+    report_ms = _median_ms(build, runs)
+    with CaptureQueriesContext(connection) as queries:
+        result = build()
+    parts = [(_label(q["sql"]), float(q["time"]) * 1000) for q in queries.captured_queries]
+    sales_ms = _median_ms(lambda: list(sales_rows(store=store, timeline=timeline)), runs)
+    ours_ms = _median_ms(ours, runs)
+    idiom_ms = _median_ms(idiom, runs)
+    # The two ways agree on every day, and with the report's own net sales.
+    mine, theirs = ours(), idiom()
+    return {
+        "orders": count(),
+        "report_orders": result.current.totals.orders,
+        "count_ms": count_ms,
+        "report_ms": report_ms,
+        "sales_ms": sales_ms,
+        "ours_ms": ours_ms,
+        "idiom_ms": idiom_ms,
+        "days_agree": {str(k): str(v) for k, v in mine.items()}
+        == {str(k): str(v) for k, v in theirs.items()},
+        "ours_net": str(sum(mine.values())),
+        "report_net": str(result.current.totals.net),
+        "queries": len(queries.captured_queries),
+        "parts": parts,
+    }
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mycommerce.settings")
+    import django
+
+    django.setup()
+    print(json.dumps(_measure(int(sys.argv[1]))))
