@@ -14,7 +14,7 @@ class ExportsConfig(AppConfig):
 
         job_kind_register(
             name=EXPORT_JOB,
-            label=_("CSV export"),
+            label=_("Order export"),
             task=export_orders_task,
             permission=Permission.MANAGE_ORDERS,
             feature=Feature.ORDERS,

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from exports.columns import column_choices
-from exports.models import DecimalMark, Layout, Separator
+from exports.columns import Group, column_choices, column_groups
+from exports.models import DecimalMark, FileFormat, Layout, Separator
 
 
 class DefaultOnCheckbox(forms.CheckboxInput):
@@ -22,6 +22,12 @@ def _choice_errors(message):
 
 
 class OrderExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("File"),
+        choices=FileFormat.choices,
+        widget=forms.RadioSelect,
+        error_messages=_choice_errors(_("Unknown file format “%(value)s”.")),
+    )
     separator = forms.ChoiceField(
         label=_("Separator"),
         choices=Separator.choices,
@@ -31,7 +37,7 @@ class OrderExportForm(forms.Form):
     columns = forms.MultipleChoiceField(
         label=_("Columns"),
         choices=column_choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         error_messages={
             "required": _("Choose at least one column."),
             "invalid_choice": _("Unknown column “%(value)s”."),
@@ -54,3 +60,8 @@ class OrderExportForm(forms.Form):
         required=False,
         widget=DefaultOnCheckbox,
     )
+
+    def column_groups(self) -> list[tuple[Group, list]]:
+        """The column boxes by picker group (order, customer, addresses, ...)."""
+        boxes = {box.data["value"]: box for box in self["columns"]}
+        return [(group, [boxes[c.key] for c in columns]) for group, columns in column_groups()]

@@ -25,6 +25,11 @@ class DecimalMark(models.TextChoices):
     COMMA = "comma", _("Comma (12,50)")
 
 
+class FileFormat(models.TextChoices):
+    CSV = "csv", _("CSV (text, for any program)")
+    XLSX = "xlsx", _("Excel workbook (.xlsx: numbers, dates and zeros kept)")
+
+
 class ExportSettings(models.Model):
     """The last export settings a user chose in a store, offered again next time."""
 
@@ -32,6 +37,9 @@ class ExportSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_settings"
     )
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="export_settings")
+    format = models.CharField(
+        _("file format"), max_length=10, choices=FileFormat.choices, default=FileFormat.CSV
+    )
     separator = models.CharField(_("separator"), max_length=10, choices=Separator.choices)
     columns = models.JSONField(_("columns"), default=list)
     layout = models.CharField(_("layout"), max_length=10, choices=Layout.choices)

@@ -1,18 +1,20 @@
-"""Reads of the CSV export: remembered settings, the orders to export, and their rows in batches."""
+"""Reads of the export: remembered settings, the orders to export, and their rows in batches."""
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 
-from exports.columns import COLUMN_KEYS
-from exports.models import DecimalMark, ExportSettings, Layout, Separator
+from exports.columns import COLUMN_KEYS, Column, Source
+from exports.models import DecimalMark, ExportSettings, FileFormat, Layout, Separator
+from exports.related import SOURCE_FIELDS, SOURCE_READERS, of_orders, raw_rows
 from mycommerce.models import Store
-from orders.filters import FILTER_PARAMETERS
+from orders.filters import FILTER_PARAMETERS, OrderFilterSet
 from orders.models import Order, OrderLine
 from orders.selectors import SELECT_ALL_VALUES, order_selection_for_store, order_selection_ids
 
@@ -26,6 +28,7 @@ def export_settings_initial(*, user: AbstractBaseUser, store: Store) -> dict:
     remembered = ExportSettings.objects.filter(user=user, store=store).first()
     if remembered is not None:
         return {
+            "format": remembered.format,
             "separator": remembered.separator,
             "columns": [key for key in remembered.columns if key in COLUMN_KEYS],
             "layout": remembered.layout,
@@ -34,6 +37,7 @@ def export_settings_initial(*, user: AbstractBaseUser, store: Store) -> dict:
         }
     french = store.language == "fr"
     return {
+        "format": FileFormat.CSV,
         "separator": Separator.SEMICOLON if french else Separator.COMMA,
         "columns": list(COLUMN_KEYS),
         "layout": Layout.LINES,
@@ -76,9 +80,24 @@ def export_selection(*, store: Store, selection: dict[str, list[str]]) -> Export
     else:
         ids, _invalid = order_selection_ids(data)
         storable = {"ids": [str(pk) for pk in sorted(ids)]}
+        sorted_queryset = _in_list_sort(queryset, selection.get("sort") or [])
+        if sorted_queryset is not None:
+            queryset = sorted_queryset
+            storable["sort"] = selection["sort"]
     return ExportSelection(
         queryset=queryset, problems=problems, is_selection=is_selection, storable=storable
     )
+
+
+def _in_list_sort(queryset: QuerySet[Order], sort: list[str]) -> QuerySet[Order] | None:
+    """Ticked orders in the list's sort (the list's form sends it along with the ids), or None
+    when there is none or it is not one of the list's: the list's default, newest first, stays."""
+    if not any(sort):
+        return None
+    data = QueryDict(mutable=True)
+    data.setlist("sort", sort)
+    filterset = OrderFilterSet(data, queryset=queryset)
+    return filterset.qs if filterset.is_valid() else None
 
 
 def export_selection_count(*, selection: ExportSelection, limit: int | None = None) -> int:
@@ -89,52 +108,115 @@ def export_selection_count(*, selection: ExportSelection, limit: int | None = No
     return queryset.count()
 
 
-def _raw_rows(queryset: QuerySet) -> list[tuple]:
-    """Run the ORM's own SQL (scoping and filters included) and take the database's values as
-    they are: the exporter formats them itself, so Django's per-value converters (Decimal and
-    datetime parsing on SQLite) would be paid for nothing."""
-    try:
-        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    except EmptyResultSet:  # a condition that matches nothing, such as an empty IN ()
-        return []
-    with connections[queryset.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
 def export_row_batches(
     *,
     queryset: QuerySet[Order],
-    order_fields: list[str],
+    order_columns: list[Column],
     line_fields: list[str],
     batch_size: int = 5000,
 ) -> Iterator[tuple[list[tuple], list[tuple]]]:
-    """Orders in primary-key order, `batch_size` at a time, never all in memory.
+    """Orders in the queryset's order (the list's sort, ending on the primary key; primary-key
+    order when it has none), `batch_size` at a time, never all in memory.
 
-    Yields (orders, lines): order rows are (*order_fields, pk); line rows are
-    (*line_fields, order_id) for the orders of the batch, by order then position.
+    Yields (orders, lines): order rows are (*one value per order column, pk), the values of the
+    order's related rows (events, refunds, notes, discounts, taxes) read once per batch; line
+    rows are (*line_fields, order_id) for the orders of the batch, by order then position.
     """
     if queryset.query.is_empty():
         return
-    orders = queryset.order_by()
-    last_pk = 0
+    ordering = export_ordering(queryset)
+    sort_fields = [name.lstrip("-") for name in ordering]
+    own_fields = list(dict.fromkeys(c.field for c in order_columns if c.source == Source.ORDER))
+    sources = list(dict.fromkeys(c.source for c in order_columns if c.source != Source.ORDER))
+    assemble = _row_assembler(order_columns, own_fields, sources)
+    keyed = queryset.order_by(*ordering).values_list(*own_fields, *sort_fields)
+    key_width = len(sort_fields)
+    after: tuple | None = None
     while True:
-        order_rows = _raw_rows(
-            orders.filter(pk__gt=last_pk)
-            .order_by("pk")
-            .values_list(*order_fields, "pk")[:batch_size]
-        )
-        if not order_rows:
+        page = keyed if after is None else keyed.filter(_after(ordering, after, queryset.db))
+        raw = raw_rows(page[:batch_size])
+        if not raw:
             return
-        first_pk, last_pk = order_rows[0][-1], order_rows[-1][-1]
+        after = raw[-1][-key_width:]
+        # The primary key closes every sort, so it is the last value of each row.
+        ids = [row[-1] for row in raw]
+        own = [row[: len(own_fields)] + (row[-1],) for row in raw]
+        order_rows = assemble(own, [SOURCE_READERS[source](ids) for source in sources])
         line_rows: list[tuple] = []
         if line_fields:
-            in_batch = orders.filter(pk__gte=first_pk, pk__lte=last_pk).values("pk")
-            line_rows = _raw_rows(
-                OrderLine.objects.filter(order__in=in_batch)
+            line_rows = raw_rows(
+                OrderLine.objects.filter(of_orders(OrderLine, ids))
                 .order_by("order_id", "position", "pk")
                 .values_list(*line_fields, "order_id")
             )
         yield order_rows, line_rows
-        if len(order_rows) < batch_size:
+        if len(raw) < batch_size:
             return
+
+
+def export_ordering(queryset: QuerySet[Order]) -> list[str]:
+    """The queryset's ordering ending on the primary key, so that rows come in a stable order
+    and each batch starts right after the last row of the one before."""
+    ordering = [str(name) for name in queryset.query.order_by] or ["pk"]
+    if ordering[-1].lstrip("-") not in ("pk", "id"):
+        ordering.append("-pk" if ordering[0].startswith("-") else "pk")
+    return ordering
+
+
+def _after(ordering: list[str], last: tuple, alias: str) -> RawSQL:
+    """Rows after `last` in `ordering`. One direction throughout (every sort of the list) is a
+    row-value comparison, which both databases answer from the sort's index; mixed directions
+    spell each step out."""
+    quote = connections[alias].ops.quote_name
+    table = quote(Order._meta.db_table)
+
+    def column(name: str) -> str:
+        bare = name.lstrip("-")
+        field = Order._meta.pk if bare == "pk" else Order._meta.get_field(bare)
+        return f"{table}.{quote(field.column)}"
+
+    columns = [column(name) for name in ordering]
+    descending = [name.startswith("-") for name in ordering]
+    if len(set(descending)) == 1:
+        marks = ", ".join(["%s"] * len(columns))
+        sign = "<" if descending[0] else ">"
+        return RawSQL(
+            f"({', '.join(columns)}) {sign} ({marks})", tuple(last), output_field=BooleanField()
+        )
+    steps, params = [], []
+    for index, (name, down) in enumerate(zip(columns, descending)):
+        equal = [f"{previous} = %s" for previous in columns[:index]]
+        steps.append("(" + " AND ".join([*equal, f"{name} {'<' if down else '>'} %s"]) + ")")
+        params += [*last[:index], last[index]]
+    return RawSQL("(" + " OR ".join(steps) + ")", tuple(params), output_field=BooleanField())
+
+
+def _row_assembler(order_columns: list[Column], own_fields: list[str], sources: list[str]):
+    """A function turning the batch's own rows and related values into rows of one value per
+    column (then the pk), with itemgetter and tuple joins only: no Python loop per cell."""
+    offsets, width = {}, len(own_fields) + 1
+    for source in sources:
+        offsets[source] = width
+        width += len(SOURCE_FIELDS[source])
+    indices = [
+        own_fields.index(c.field)
+        if c.source == Source.ORDER
+        else offsets[c.source] + SOURCE_FIELDS[c.source].index(c.field)
+        for c in order_columns
+    ]
+    # One index gives a bare value; a tuple is wanted, so the pk always comes along.
+    pick = itemgetter(*indices, len(own_fields)) if indices else itemgetter(slice(-1, None))
+    blanks = [(None,) * len(SOURCE_FIELDS[source]) for source in sources]
+
+    def assemble(own: list[tuple], related: list[dict[int, tuple]]) -> list[tuple]:
+        if not related:
+            return list(map(pick, own))
+        rows = []
+        for row in own:
+            pk = row[-1]
+            for values, blank in zip(related, blanks):
+                row += values.get(pk, blank)
+            rows.append(pick(row))
+        return rows
+
+    return assemble

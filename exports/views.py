@@ -18,7 +18,7 @@ from mycommerce.plans import Feature
 from mycommerce.roles import Permission
 
 # Fields a scripted client may leave out: the remembered (or store default) value applies.
-OPTIONAL_FIELDS = ("separator", "layout", "decimal")
+OPTIONAL_FIELDS = ("format", "separator", "layout", "decimal")
 
 
 class OrderExportView(StoreMemberRequiredMixin, View):
@@ -66,7 +66,7 @@ class OrderExportView(StoreMemberRequiredMixin, View):
             messages.warning(
                 request, _("No order matches: the file contains the column headers only.")
             )
-        response = StreamingHttpResponse(outcome.chunks, content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(outcome.chunks, content_type=outcome.content_type)
         response["Content-Disposition"] = f'attachment; filename="{outcome.filename}"'
         response["X-Export-Count"] = str(outcome.count)
         return response

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from exports.csv_file import neutralise
 from exports.models import SEPARATOR_CHARACTERS, DecimalMark
 from exports.selectors import export_settings_initial
-from exports.services import neutralise
 from mycommerce.models import Store
 
 
@@ -54,7 +54,11 @@ def csv_text(rows: Iterable[Sequence], *, csv_format: CsvFormat) -> str:
     buffer = io.StringIO()
     if csv_format.bom:
         buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=csv_format.delimiter, lineterminator="\r\n")
+    # Every cell quoted, as the export writes them: a double-click in LibreOffice ticks comma,
+    # semicolon and tab together, and only quotes keep "1234,56" in one cell.
+    writer = csv.writer(
+        buffer, delimiter=csv_format.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL
+    )
     for row in rows:
         writer.writerow([csv_cell(value, decimal=csv_format.decimal) for value in row])
     return buffer.getvalue()

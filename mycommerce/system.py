@@ -34,6 +34,7 @@ OPTIONAL_PDF_LIBRARIES = {"libharfbuzz-subset.so.0"}
 # Every font-family of templates/orders/invoices/*.html (generic families aside).
 INVOICE_FONTS = {"DejaVu Sans": "fonts-dejavu-core"}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+SOFFICE = os.environ.get("SOFFICE", "soffice")
 APT_INSTALL = "apt-get install -y --no-install-recommends"
 
 
@@ -122,6 +123,18 @@ def browser_needs() -> list[Need]:
     ]
 
 
+def spreadsheet_needs() -> list[Need]:
+    # tests/exports/test_libreoffice.py opens the exports in LibreOffice Calc, headless.
+    return [
+        Need(
+            f"LibreOffice Calc ({SOFFICE})",
+            "the export tests open files in it",
+            "libreoffice-calc-nogui",
+            lambda: shutil.which(SOFFICE) is not None,
+        )
+    ]
+
+
 def venv_needs() -> list[Need]:
     # Debian ships `python3 -m venv` (its ensurepip) in a package of its own.
     return [
@@ -201,10 +214,13 @@ def _apt_install(needs: list[Need]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--install", action="store_true", help="install what is missing")
-    parser.add_argument("--browser", action="store_true", help="Chromium too, for the tests")
+    parser.add_argument(
+        "--browser", action="store_true", help="Chromium and LibreOffice Calc too, for the tests"
+    )
     args = parser.parse_args(argv)
 
-    needs = venv_needs() + pdf_needs() + font_needs() + (browser_needs() if args.browser else [])
+    for_tests = browser_needs() + spreadsheet_needs() if args.browser else []
+    needs = venv_needs() + pdf_needs() + font_needs() + for_tests
     absent = missing(needs)
     if not absent:
         return 0

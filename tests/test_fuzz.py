@@ -358,7 +358,7 @@ ENDPOINTS = [
         "export",
         "/exports/orders/",
         _export,
-        ("separator", "columns", "layout", "decimal", "bom", *SELECTION_FIELDS),
+        ("format", "separator", "columns", "layout", "decimal", "bom", *SELECTION_FIELDS),
     ),
     Endpoint(
         "export-filters",

@@ -2,6 +2,7 @@ import csv
 import io
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -35,7 +36,7 @@ def test_export_paid_orders_with_semicolon_and_four_columns(page: Page, live_ser
         page.get_by_label(label, exact=True).check()
 
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download the CSV file").click()
+        page.get_by_role("button", name="Download the file").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
     text = open(download.path(), encoding="utf-8-sig").read()
@@ -55,7 +56,7 @@ def choose_and_download(page: Page, labels: tuple[str, ...]) -> list[list[str]]:
     for label in labels:
         page.get_by_label(label, exact=True).check()
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Download the CSV file").click()
+        page.get_by_role("button", name="Download the file").click()
     text = open(download_info.value.path(), encoding="utf-8-sig").read()
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
 
@@ -95,3 +96,35 @@ def test_from_the_list_export_the_ticked_order(page: Page, live_server):
 
     rows = choose_and_download(page, ("Reference", "Customer name"))
     assert rows == [["Reference", "Customer name"], [ticked.reference, "Ticked Customer"]]
+
+
+def test_tick_a_whole_group_and_download_an_excel_workbook(page: Page, live_server):
+    membership = MembershipFactory(role=Role.STAFF, store__name="Shop", store__language="en")
+    order = OrderFactory(
+        store=membership.store,
+        customer_name="Zoé Dupré",
+        customer_phone="+33 6 12 34 56 78",
+        billing_postcode="01000",
+    )
+
+    sign_in(page, live_server, membership.user.username)
+    page.goto(f"{live_server.url}/exports/orders/")
+    page.wait_for_load_state()
+    page.get_by_label("Excel workbook (.xlsx: numbers, dates and zeros kept)").check()
+    page.get_by_role("button", name="Untick all columns").click()
+    customer = page.locator("[data-column-group=customer]")
+    customer.get_by_label("Customer", exact=True).check()
+    expect(customer.get_by_label("Phone", exact=True)).to_be_checked()
+    page.get_by_label("Reference", exact=True).check()
+    customer.get_by_label("E-mail", exact=True).uncheck()
+    # Some of the group ticked: its box says so.
+    assert customer.get_by_label("Customer", exact=True).evaluate("box => box.indeterminate")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the file").click()
+    assert download_info.value.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(download_info.value.path().read_bytes()))
+    assert [[cell.value for cell in row] for row in book["Orders"].iter_rows()] == [
+        ["Reference", "Customer name", "Phone"],
+        [order.reference, "Zoé Dupré", "+33 6 12 34 56 78"],
+    ]

@@ -14,7 +14,7 @@ from tests.factories import OrderFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/exports/orders/"
-HEADERS = "Reference,Customer name"
+HEADERS = '"Reference","Customer name"'
 
 
 def export(client, **fields):

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 
 from exports.columns import COLUMN_KEYS
-from exports.services import ExportOptions, export_csv_chunks, neutralise
+from exports.csv_file import neutralise
+from exports.services import ExportOptions, export_csv_chunks
 from orders.selectors import order_queryset_for_store
 from tests.factories import OrderFactory
 
@@ -90,7 +91,7 @@ def test_numbers_stay_numbers_even_negative_looking_text_is_neutralised(store):
 @pytest.mark.parametrize(
     "separator, delimiter", [("comma", ","), ("semicolon", ";"), ("tab", "\t")]
 )
-def test_rows_are_written_exactly_as_csv_writer_would(store, separator, delimiter):
+def test_every_cell_is_quoted_exactly_as_csv_writer_would(store, separator, delimiter):
     OrderFactory(
         store=store,
         customer_name='Zoé "la Reine"; Dupont,\tfils',
@@ -113,5 +114,8 @@ def test_rows_are_written_exactly_as_csv_writer_would(store, separator, delimite
     assert rows[1][1:] == ['Zoé "la Reine"; Dupont,\tfils', "", "Tasse\nbleue"]
     assert rows[2][2:] == ["B;2", 'Bol "XL", rouge']
     again = io.StringIO()
-    csv.writer(again, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    csv.writer(again, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(
+        rows
+    )
     assert text == again.getvalue()
+    assert text.startswith(delimiter.join(['"Reference"', '"Customer name"']))

@@ -45,7 +45,7 @@ def test_a_failure_inside_a_streamed_export_is_printed_with_its_path(
         raise RuntimeError("the disk is full")
         yield  # a generator, as the real one: it fails once the file is being sent
 
-    monkeypatch.setattr("exports.services.export_row_batches", batches)
+    monkeypatch.setattr("exports.cells.export_row_batches", batches)
     response = staff_client.post(
         "/exports/orders/",
         {"separator": "comma", "columns": ["reference"], "layout": "orders", "decimal": "point"},
@@ -66,6 +66,6 @@ def test_a_streamed_response_that_completes_is_unchanged(staff_client, store):
         {"separator": "comma", "columns": ["reference"], "layout": "orders", "bom": "0"},
     )
     assert b"".join(response.streaming_content).decode().splitlines() == [
-        "Reference",
-        order.reference,
+        '"Reference"',
+        f'"{order.reference}"',
     ]

@@ -106,4 +106,5 @@ def test_writer_cells():
         [["a;b", Decimal("1.50")], []],
         csv_format=CsvFormat(separator=Separator.SEMICOLON, decimal=DecimalMark.COMMA, bom=False),
     )
-    assert text == '"a;b";1,50\r\n\r\n'
+    # Every cell quoted, as the export's: LibreOffice's double-click would split "1,50" otherwise.
+    assert text == '"a;b";"1,50"\r\n\r\n'
