@@ -5,15 +5,17 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from mycommerce.parsing import parse_id
-from orders.models import Order, OrderLine
+from orders.models import Order
+from orders.search import search_condition, search_query_parse
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX
 
@@ -56,6 +58,51 @@ def _total_filter(label, lookup_expr) -> django_filters.NumberFilter:
     )
 
 
+# (from, to) filters that make a range: an impossible one is refused at its "to" field, and
+# neither bound applies.
+FILTER_RANGES = (("date_from", "date_to"), ("total_min", "total_max"))
+
+
+class OrderFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                ValidationError(
+                    _(
+                        "The end date (%(end)s) is before the start date (%(start)s): "
+                        "no order can match."
+                    )
+                    % {"start": formats.date_format(start), "end": formats.date_format(end)},
+                    code="date_range",
+                ),
+            )
+        low, high = cleaned.get("total_min"), cleaned.get("total_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "total_max",
+                ValidationError(
+                    _(
+                        "The highest total (%(high)s) is below the lowest (%(low)s): "
+                        "no order can match."
+                    )
+                    % {"low": formats.number_format(low), "high": formats.number_format(high)},
+                    code="total_range",
+                ),
+            )
+        return cleaned
+
+
+def _is_email_address(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 class OrderFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
     payment_status = django_filters.MultipleChoiceFilter(
@@ -93,6 +140,7 @@ class OrderFilterSet(django_filters.FilterSet):
     class Meta:
         model = Order
         fields: list[str] = []
+        form = OrderFilterForm
 
     # Days are turned into datetime bounds in the current time zone, so that the
     # (store, created_at) indexes serve the range (a __date lookup would not).
@@ -103,26 +151,37 @@ class OrderFilterSet(django_filters.FilterSet):
         return queryset.filter(created_at__lt=start_of_day(value + timedelta(days=1)))
 
     def filter_search(self, queryset, name, value):
+        """Case- and accent-insensitive, any part of the reference, customer, e-mail, phone,
+        SKUs, product names, postcodes and cities (orders/search.py); a whole e-mail address
+        is matched exactly through its index, a number also as the order's number."""
         value = value.strip()
         if not value:
             return queryset
-        if "@" in value:
-            # An e-mail address: match it whatever its case, through an index on LOWER().
+        if "@" in value and _is_email_address(value):
             return queryset.filter(
                 Q(reference=value) | Q(Exact(Lower("customer_email"), value.lower()))
             )
-        # A non-correlated IN: SQLite reads the SKU index once, not once per order.
-        by_sku = Q(pk__in=OrderLine.objects.filter(sku=value).values("order_id"))
-        condition = (
-            Q(reference__iexact=value)
-            | Q(customer_name__icontains=value)
-            | Q(customer_email__iexact=value)
-            | by_sku
-        )
+        query = search_query_parse(value)
+        if query is None:
+            return queryset.none()
+        # The condition is kept: the facets filter the same orders again without statuses.
+        conditions = self.__dict__.setdefault("_search_conditions", {})
+        if value not in conditions:
+            conditions[value] = search_condition(query, using=queryset.db)
+        condition = conditions[value]
         number = parse_id(value)
         if number is not None:
             condition |= Q(number=number)
         return queryset.filter(condition)
+
+    def queryset_without(self, names) -> QuerySet:
+        """The orders of the valid filters but those in `names`, unordered (the facets of
+        the statuses ignore their own filter)."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in names and name != "sort":
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()
 
     @property
     def qs(self):
