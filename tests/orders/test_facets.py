@@ -139,6 +139,9 @@ def test_other_filters_count_exactly_up_to_the_cap(staff_client, store, monkeypa
     assert (facets.total, facets.exact, facets.more_than) == (26, False, 25)
     assert facets.payment[P.PAID] is None
     assert len(response.context["orders"]) == 25
+    html = response.content.decode()
+    assert "More than 25 orders" in html and "Select all matching orders" in html
+    assert 'data-facet="payment-paid"' not in html and "None" not in html
     # With a status filter, the page's own count goes up to the cap too.
     facets = staff_client.get(f"/orders/?date_from={start}&payment_status=awaiting_payment")
     assert (facets.context["facets"].total, facets.context["facets"].exact) == (10, True)
