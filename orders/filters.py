@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mycommerce.parsing import parse_id
 from orders.models import Order
-from orders.search import search_condition, search_query_parse
+from orders.search import search_conditions, search_query_parse
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX
 
@@ -164,24 +164,38 @@ class OrderFilterSet(django_filters.FilterSet):
         query = search_query_parse(value)
         if query is None:
             return queryset.none()
-        # The condition is kept: the facets filter the same orders again without statuses.
+        # Kept: the facets filter the same orders again, for counting.
         conditions = self.__dict__.setdefault("_search_conditions", {})
         if value not in conditions:
-            conditions[value] = search_condition(query, using=queryset.db)
-        condition = conditions[value]
-        number = parse_id(value)
-        if number is not None:
-            condition |= Q(number=number)
+            number = parse_id(value)
+            # A number is also the order of that number, found by its unique index.
+            also = (
+                list(self.queryset.filter(number=number).values_list("pk", flat=True))
+                if number is not None
+                else []
+            )
+            conditions[value] = search_conditions(query, also=also, using=queryset.db)
+        found = conditions[value]
+        if getattr(self, "_counting", False):
+            condition = found.counting
+            self._count_in_list_order = self._count_in_list_order or found.count_in_list_order
+        else:
+            condition = found.rows
         return queryset.filter(condition)
 
-    def queryset_without(self, names) -> QuerySet:
-        """The orders of the valid filters but those in `names`, unordered (the facets of
-        the statuses ignore their own filter)."""
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name not in names and name != "sort":
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset.order_by()
+    def queryset_for_counting(self, *, without=()) -> QuerySet:
+        """The orders of the valid filters but those in `without` (the facets of the statuses
+        ignore their own filter), unordered, written for counting them."""
+        self._counting, self._count_in_list_order = True, False
+        try:
+            queryset = self.queryset.all()
+            for name, value in self.form.cleaned_data.items():
+                if name not in without and name != "sort":
+                    queryset = self.filters[name].filter(queryset, value)
+        finally:
+            self._counting = False
+        # A common term is counted along the list's index: each order read once, in turn.
+        return queryset.order_by(*(["-created_at", "-pk"] if self._count_in_list_order else []))
 
     @property
     def qs(self):

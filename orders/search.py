@@ -141,36 +141,55 @@ def search_query_parse(typed: str) -> SearchQuery | None:
     return SearchQuery(typed=typed, patterns=tuple(patterns))
 
 
-# Above this many matches (in all stores), SQLite reads the list in its own order and tests
-# each order's text (a common term fills a page within a few rows); up to it, it starts from
-# the FTS matches (a rare term is found without reading the store's orders).
-FTS_DRIVEN_MAX = 5000
+# How SQLite reaches the orders of a term, by its number of matches (in all stores): up to
+# FTS_DRIVEN_MAX, from the FTS matches (a rare term is found without reading the store's
+# orders); past it, a page is read in the list's own order testing each order's text (a
+# common term fills a page within a few rows). Counting starts from the FTS matches up to
+# FTS_COUNTED_MAX (listing them is cheap), and past it also follows the list's order (each
+# order read once, until the cap of counted orders).
+FTS_DRIVEN_MAX = 5_000
+FTS_COUNTED_MAX = 20_000
 
 
-def search_condition(query: SearchQuery, *, using: str = DEFAULT_DB_ALIAS) -> Q:
-    """The orders whose search text holds every pattern of `query`.
+@dataclass(frozen=True)
+class SearchConditions:
+    """The orders holding every pattern of a query, written for the page's rows and for
+    counting them: the same orders, two ways for the planner to reach them."""
+
+    rows: Q
+    counting: Q
+    count_in_list_order: bool = False
+
+
+def search_conditions(
+    query: SearchQuery, *, also: list[int] = (), using: str = DEFAULT_DB_ALIAS
+) -> SearchConditions:
+    """The orders matching `query`, or among the primary keys `also` (an order found by its
+    number: OR-ed apart, as SQLite would scan the store for an OR inside one query).
 
     PostgreSQL's planner chooses between the trigram index and the list's own index from
-    its statistics; SQLite's cannot know how common a term is, so one capped look at the
-    FTS index (a few milliseconds) chooses for it.
+    its statistics. SQLite's cannot know how common a term is: one capped count of the FTS
+    matches (a millisecond or two) chooses for it.
     """
-    condition = Q()
+    like = Q()
     for pattern in query.patterns:
-        condition &= Q(search_text__contains=pattern)
+        like &= Q(search_text__contains=pattern)
+    if also:
+        like |= Q(pk__in=also)
     connection = connections[using]
     if connection.vendor != "sqlite":
-        return condition
+        return SearchConditions(rows=like, counting=like)
+    matches_sql = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT rowid FROM {SEARCH_TABLE} "
-            f"WHERE {SEARCH_TABLE} MATCH %s LIMIT %s)",
-            [query.fts_match, FTS_DRIVEN_MAX + 1],
+            f"SELECT COUNT(*) FROM ({matches_sql} LIMIT %s)",
+            [query.fts_match, FTS_COUNTED_MAX + 1],
         )
         (matches,) = cursor.fetchone()
-    if matches > FTS_DRIVEN_MAX:
-        return condition
-    return Q(
-        pk__in=RawSQL(
-            f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [query.fts_match]
-        )
-    )
+    found_sql = " UNION ALL ".join([matches_sql, *("SELECT %s" for _ in also)])
+    from_matches = Q(pk__in=RawSQL(found_sql, [query.fts_match, *also]))
+    if matches <= FTS_DRIVEN_MAX:
+        return SearchConditions(rows=from_matches, counting=from_matches)
+    if matches <= FTS_COUNTED_MAX:
+        return SearchConditions(rows=like, counting=from_matches)
+    return SearchConditions(rows=like, counting=like, count_in_list_order=True)

@@ -149,14 +149,14 @@ def order_facets(*, store: Store, filterset, at_least: int = 0) -> OrderFacets:
         return _facets_from_pairs(order_status_counts(store=store), chosen)
     limit = max(FACET_CAP, at_least) + 1
     sample = Counter(
-        filterset.queryset_without(STATUS_FILTERS).values_list(
+        filterset.queryset_for_counting(without=STATUS_FILTERS).values_list(
             "payment_status", "fulfillment_status"
         )[:limit]
     )
     if sum(sample.values()) < limit:
         return _facets_from_pairs(dict(sample), chosen)
     if any(chosen.get(name) for name in STATUS_FILTERS):
-        total = filterset.qs.order_by()[:limit].count()
+        total = filterset.queryset_for_counting()[:limit].count()
     else:
         total = limit
     unknown = {
