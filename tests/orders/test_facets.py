@@ -5,13 +5,15 @@ import re
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from orders import selectors
+from orders import database, selectors
 from orders.editing.services import order_edit
 from orders.models import Order, OrderStatusCount
 from orders.parts import LineData, OrderData
@@ -201,3 +203,47 @@ def test_an_impossible_range_in_french(staff_client, store):
         "/orders/?total_min=200&total_max=100", HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
     assert "Le total le plus haut (100) est inférieur au plus bas (200)" in html
+
+
+def test_db_analyze_puts_back_missing_triggers_and_what_they_keep(staff_client, store, staff):
+    """SQLite drops a table's triggers when Django rebuilds it for a schema change; the check
+    after every migrate (and db_analyze) puts them back and rebuilds the index and counts."""
+    order = place(store, staff)
+    names = (
+        [*database.SQLITE_SEARCH_TRIGGERS, *database.SQLITE_COUNT_TRIGGERS]
+        if connection.vendor == "sqlite"
+        else list(database.POSTGRES_COUNT_TRIGGERS)
+    )
+    with connection.cursor() as cursor:
+        for name in names:
+            suffix = "" if connection.vendor == "sqlite" else " ON orders_order"
+            cursor.execute(f"DROP TRIGGER {name}{suffix}")
+    unseen = place(store, staff)
+    Order.objects.filter(pk=unseen.pk).update(
+        customer_name="Zoé Girard", search_text="|zoe girard|"
+    )
+    Order.objects.filter(pk=order.pk).update(payment_status=P.PAID)
+    assert order_status_counts(store=store) != recount(store)
+
+    out = StringIO()
+    call_command("db_analyze", stdout=out)
+    assert "Rebuilt" in out.getvalue()
+    assert_counts_exact(store)
+    found = staff_client.get("/orders/", {"q": "zoe"}).context["orders"]
+    assert [o.reference for o in found] == [unseen.reference]
+    place(store, staff, paid=True)
+    assert_counts_exact(store)
+
+
+def test_db_analyze_fills_the_planners_statistics(store, staff):
+    place(store, staff)
+    call_command("db_analyze", stdout=StringIO())
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'orders_order'")
+        else:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stats WHERE tablename = 'orders_order'"
+                " AND attname = 'payment_status'"
+            )
+        assert cursor.fetchone()[0] >= 1

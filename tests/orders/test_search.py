@@ -204,3 +204,18 @@ def test_normalised_text_and_terms():
     assert search_query_parse("06 12 34").patterns == ("061234",)
     assert search_query_parse("Li Théo").patterns == ("|li|", "theo")
     assert search_query_parse("   ") is None
+
+
+def test_a_search_page_runs_a_bounded_number_of_queries(
+    staff_client, store, django_assert_max_num_queries
+):
+    for i in range(30):
+        OrderFactory(store=store, customer_name=f"Théo {i}", payment_status="paid")
+    for per_page in (25, 100):
+        with django_assert_max_num_queries(10):
+            response = staff_client.get(
+                f"/orders/?q=theo&payment_status=paid&date_from=2020-01-01&per_page={per_page}"
+            )
+        assert len(response.context["orders"]) == min(per_page, 30)
+    with django_assert_max_num_queries(10):
+        staff_client.get("/orders/?q=1006")
