@@ -161,8 +161,18 @@ def database_ensure(*, connection: BaseDatabaseWrapper) -> list[str]:
             repaired += sorted(search_missing)
         counts = SQLITE_COUNT_TRIGGERS
     elif connection.vendor == "postgresql":
-        _run(connection, POSTGRES_SEARCH_INDEX)
-        _run(connection, [POSTGRES_COUNTS_FUNCTION])
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT COUNT(*) FROM pg_indexes WHERE indexname = %s),"
+                " (SELECT COUNT(*) FROM pg_proc WHERE proname = %s)",
+                ["order_search_trgm_idx", "orders_order_counts"],
+            )
+            index_count, function_count = cursor.fetchone()
+        if not index_count:
+            _run(connection, POSTGRES_SEARCH_INDEX)
+            repaired.append("order_search_trgm_idx")
+        if not function_count:
+            _run(connection, [POSTGRES_COUNTS_FUNCTION])
         counts = POSTGRES_COUNT_TRIGGERS
     else:
         return []

@@ -183,9 +183,11 @@ class OrderFilterSet(django_filters.FilterSet):
             condition = found.rows
         return queryset.filter(condition)
 
-    def queryset_for_counting(self, *, without=()) -> QuerySet:
+    def queryset_for_counting(self, *, without=(), in_list_order=False) -> QuerySet:
         """The orders of the valid filters but those in `without` (the facets of the statuses
-        ignore their own filter), unordered, written for counting them."""
+        ignore their own filter), written for counting them; `in_list_order`: a common term
+        is then counted along the list's index (each order read once, in turn), for a count
+        that stops at a cap."""
         self._counting, self._count_in_list_order = True, False
         try:
             queryset = self.queryset.all()
@@ -194,8 +196,8 @@ class OrderFilterSet(django_filters.FilterSet):
                     queryset = self.filters[name].filter(queryset, value)
         finally:
             self._counting = False
-        # A common term is counted along the list's index: each order read once, in turn.
-        return queryset.order_by(*(["-created_at", "-pk"] if self._count_in_list_order else []))
+        along_the_list = in_list_order and self._count_in_list_order
+        return queryset.order_by(*(["-created_at", "-pk"] if along_the_list else []))
 
     @property
     def qs(self):

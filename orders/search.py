@@ -168,7 +168,7 @@ def search_conditions(
     number: OR-ed apart, as SQLite would scan the store for an OR inside one query).
 
     PostgreSQL's planner chooses between the trigram index and the list's own index from
-    its statistics. SQLite's cannot know how common a term is: one capped count of the FTS
+    its statistics. SQLite's cannot know how common a term is: a capped look at the FTS
     matches (a millisecond or two) chooses for it.
     """
     like = Q()
@@ -186,6 +186,8 @@ def search_conditions(
             [query.fts_match, FTS_COUNTED_MAX + 1],
         )
         (matches,) = cursor.fetchone()
+    # A subquery, not the ids themselves: given a list, SQLite reads the whole store's index
+    # probing it, instead of looking the matches up.
     found_sql = " UNION ALL ".join([matches_sql, *("SELECT %s" for _ in also)])
     from_matches = Q(pk__in=RawSQL(found_sql, [query.fts_match, *also]))
     if matches <= FTS_DRIVEN_MAX:

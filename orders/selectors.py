@@ -149,7 +149,7 @@ def order_facets(*, store: Store, filterset, at_least: int = 0) -> OrderFacets:
         return _facets_from_pairs(order_status_counts(store=store), chosen)
     limit = max(FACET_CAP, at_least) + 1
     sample = Counter(
-        filterset.queryset_for_counting(without=STATUS_FILTERS).values_list(
+        filterset.queryset_for_counting(without=STATUS_FILTERS, in_list_order=True).values_list(
             "payment_status", "fulfillment_status"
         )[:limit]
     )

@@ -150,10 +150,15 @@ def replicated_sqlite(orders: int, path: Path) -> None:
     partial = path.with_suffix(".partial")
     shutil.copyfile(source, partial)
     started = time.perf_counter()
-    with sqlite3.connect(partial) as connection:
+    connection = sqlite3.connect(partial)
+    with connection:
         for statement in _replicate_sql(orders // REPLICATED_FROM - 1, "sqlite"):
             connection.execute(statement)
+    connection.close()
     _manage(partial, "db_analyze")
+    with sqlite3.connect(partial) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")
     print(f"replicated {orders:,} orders in {time.perf_counter() - started:.0f} s")
     partial.rename(path)
 
