@@ -7,14 +7,14 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from mycommerce.parsing import parse_id
-from orders.models import Order
+from orders.models import Order, OrderStatusCount
 from orders.search import search_conditions, search_query_parse
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX
@@ -174,7 +174,9 @@ class OrderFilterSet(django_filters.FilterSet):
                 if number is not None
                 else []
             )
-            conditions[value] = search_conditions(query, also=also, using=queryset.db)
+            conditions[value] = search_conditions(
+                query, store_orders=self._store_orders, also=also, using=queryset.db
+            )
         found = conditions[value]
         if getattr(self, "_counting", False):
             condition = found.counting
@@ -182,6 +184,14 @@ class OrderFilterSet(django_filters.FilterSet):
         else:
             condition = found.rows
         return queryset.filter(condition)
+
+    def _store_orders(self) -> int:
+        """How many orders the store has, from its maintained counts (no order is read)."""
+        store = Subquery(self.queryset.values("store_id")[:1])
+        total = OrderStatusCount.objects.filter(store_id=store).aggregate(total=Sum("order_count"))[
+            "total"
+        ]
+        return total or 0
 
     def queryset_for_counting(self, *, without=(), in_list_order=False) -> QuerySet:
         """The orders of the valid filters but those in `without` (the facets of the statuses

@@ -11,9 +11,10 @@ value, a shorter one a whole value ("|li|"), and both are three characters or mo
 trigram indexes.
 """
 
+import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -141,14 +142,18 @@ def search_query_parse(typed: str) -> SearchQuery | None:
     return SearchQuery(typed=typed, patterns=tuple(patterns))
 
 
-# How SQLite reaches the orders of a term, by its number of matches (in all stores): up to
-# FTS_DRIVEN_MAX, from the FTS matches (a rare term is found without reading the store's
-# orders); past it, a page is read in the list's own order testing each order's text (a
-# common term fills a page within a few rows). Counting starts from the FTS matches up to
-# FTS_COUNTED_MAX (listing them is cheap), and past it also follows the list's order (each
-# order read once, until the cap of counted orders).
-FTS_DRIVEN_MAX = 5_000
-FTS_COUNTED_MAX = 20_000
+# How SQLite reaches the orders of a term, by its number of matches (in all stores) against
+# the store's number of orders N. A page from the FTS matches looks each match up; a page
+# read in the list's own order, testing each order's text, reads 25 / (matches / N) orders:
+# the FTS matches are the cheaper start up to about 5·√N matches (500 at 10,000 orders,
+# 5,000 at a million). Counting up to the cap (1,000) from the FTS matches costs the matches;
+# along the list, 1,000 / (matches / N) orders: the FTS matches up to about √(1,000·N).
+DRIVEN_BOUNDS = (100, 5_000)
+COUNTED_BOUNDS = (1_000, 50_000)
+
+
+def _bounded(value: float, bounds: tuple[int, int]) -> int:
+    return int(min(max(value, bounds[0]), bounds[1]))
 
 
 @dataclass(frozen=True)
@@ -162,10 +167,15 @@ class SearchConditions:
 
 
 def search_conditions(
-    query: SearchQuery, *, also: list[int] = (), using: str = DEFAULT_DB_ALIAS
+    query: SearchQuery,
+    *,
+    store_orders: Callable[[], int],
+    also: list[int] = (),
+    using: str = DEFAULT_DB_ALIAS,
 ) -> SearchConditions:
     """The orders matching `query`, or among the primary keys `also` (an order found by its
     number: OR-ed apart, as SQLite would scan the store for an OR inside one query).
+    `store_orders` says how many orders the store has (asked on SQLite only).
 
     PostgreSQL's planner chooses between the trigram index and the list's own index from
     its statistics. SQLite's cannot know how common a term is: a capped look at the FTS
@@ -179,19 +189,21 @@ def search_conditions(
     connection = connections[using]
     if connection.vendor != "sqlite":
         return SearchConditions(rows=like, counting=like)
+    orders = store_orders()
+    driven_max = _bounded(5 * math.sqrt(orders), DRIVEN_BOUNDS)
+    counted_max = _bounded(math.sqrt(1000 * orders), COUNTED_BOUNDS)
     matches_sql = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT COUNT(*) FROM ({matches_sql} LIMIT %s)",
-            [query.fts_match, FTS_COUNTED_MAX + 1],
+            f"SELECT COUNT(*) FROM ({matches_sql} LIMIT %s)", [query.fts_match, counted_max + 1]
         )
         (matches,) = cursor.fetchone()
     # A subquery, not the ids themselves: given a list, SQLite reads the whole store's index
     # probing it, instead of looking the matches up.
     found_sql = " UNION ALL ".join([matches_sql, *("SELECT %s" for _ in also)])
     from_matches = Q(pk__in=RawSQL(found_sql, [query.fts_match, *also]))
-    if matches <= FTS_DRIVEN_MAX:
+    if matches <= driven_max:
         return SearchConditions(rows=from_matches, counting=from_matches)
-    if matches <= FTS_COUNTED_MAX:
+    if matches <= counted_max:
         return SearchConditions(rows=like, counting=from_matches)
     return SearchConditions(rows=like, counting=like, count_in_list_order=True)

@@ -175,16 +175,29 @@ def test_another_stores_orders_are_never_found(staff_client, orders, other_store
     assert refs(staff_client.get("/orders/", {"q": "theo"})) == {orders["theo"].reference}
 
 
-def test_common_and_rare_terms_find_the_same_orders(staff_client, store, monkeypatch):
-    """On SQLite a common term is read through the list's own index, a rare one from the FTS
-    index: both ways find the same orders."""
+@pytest.mark.parametrize(
+    ("driven", "counted"),
+    [
+        ((100, 100), (1000, 1000)),  # from the FTS matches
+        ((1, 1), (1000, 1000)),  # the page along the list, counted from the FTS matches
+        ((1, 1), (1, 1)),  # both along the list
+    ],
+)
+def test_common_and_rare_terms_find_the_same_orders(
+    staff_client, store, monkeypatch, driven, counted
+):
+    """On SQLite a term is reached from the FTS index or along the list's own index, by how
+    common it is: each way finds and counts the same orders."""
+    monkeypatch.setattr(search, "DRIVEN_BOUNDS", driven)
+    monkeypatch.setattr(search, "COUNTED_BOUNDS", counted)
     names = ["Théo Martin", "Élodie Martin", "Hugo Petit"]
     made = [OrderFactory(store=store, customer_name=name) for name in names * 3]
     expected = {order.reference for order in made if "Martin" in order.customer_name}
-    through_fts = refs(staff_client.get("/orders/", {"q": "martin"}))
-    monkeypatch.setattr(search, "FTS_DRIVEN_MAX", 1)
-    through_scan = refs(staff_client.get("/orders/", {"q": "martin"}))
-    assert through_fts == through_scan == expected
+    response = staff_client.get("/orders/", {"q": "martin"})
+    assert refs(response) == expected
+    assert response.context["facets"].total == 6
+    paid = staff_client.get("/orders/", {"q": "martin", "payment_status": "paid"})
+    assert refs(paid) == set() and paid.context["facets"].payment["awaiting_payment"] == 6
 
 
 def test_special_characters_are_searched_as_typed(staff_client, store):
