@@ -11,6 +11,7 @@ value, a shorter one a whole value ("|li|"), and both are three characters or mo
 trigram indexes.
 """
 
+import json
 import math
 import re
 import unicodedata
@@ -179,7 +180,7 @@ def search_conditions(
 
     PostgreSQL's planner chooses between the trigram index and the list's own index from
     its statistics. SQLite's cannot know how common a term is: a capped look at the FTS
-    matches (a millisecond or two) chooses for it.
+    matches (a few milliseconds) chooses for it.
     """
     like = Q()
     for pattern in query.patterns:
@@ -192,18 +193,20 @@ def search_conditions(
     orders = store_orders()
     driven_max = _bounded(5 * math.sqrt(orders), DRIVEN_BOUNDS)
     counted_max = _bounded(math.sqrt(1000 * orders), COUNTED_BOUNDS)
-    matches_sql = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s"
+    also = list(also)
+    matches_sql = f"SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s LIMIT %s"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FROM ({matches_sql} LIMIT %s)", [query.fts_match, counted_max + 1]
-        )
-        (matches,) = cursor.fetchone()
-    # A subquery, not the ids themselves: given a list, SQLite reads the whole store's index
-    # probing it, instead of looking the matches up.
-    found_sql = " UNION ALL ".join([matches_sql, *("SELECT %s" for _ in also)])
-    from_matches = Q(pk__in=RawSQL(found_sql, [query.fts_match, *also]))
-    if matches <= driven_max:
-        return SearchConditions(rows=from_matches, counting=from_matches)
-    if matches <= counted_max:
-        return SearchConditions(rows=like, counting=from_matches)
-    return SearchConditions(rows=like, counting=like, count_in_list_order=True)
+        cursor.execute(matches_sql, [query.fts_match, driven_max + 1])
+        ids = [pk for (pk,) in cursor.fetchall()]
+        if len(ids) > driven_max:
+            cursor.execute(matches_sql, [query.fts_match, counted_max + 1])
+            ids = [pk for (pk,) in cursor.fetchall()]
+    if len(ids) > counted_max:
+        return SearchConditions(rows=like, counting=like, count_in_list_order=True)
+    # The ids as one JSON parameter read by a subquery: SQLite looks each one up (given a
+    # list of parameters, it reads the whole store's index probing it), and the trigrams
+    # are not matched again.
+    found = Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids + also)]))
+    if len(ids) <= driven_max:
+        return SearchConditions(rows=found, counting=found)
+    return SearchConditions(rows=like, counting=found)
