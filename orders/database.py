@@ -82,39 +82,79 @@ POSTGRES_SEARCH_INDEX = (
     "USING gin (search_text gin_trgm_ops)",
 )
 
+# One trigger per statement with its transition tables: a statement writing many orders
+# (seed_demo's batches, a bulk status change) adds each pair's count once, instead of
+# updating the same row once per order (which, in one transaction, PostgreSQL slows down
+# with every dead version of the row).
 POSTGRES_COUNTS_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION orders_order_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM pg_advisory_xact_lock({COUNTS_LOCK_NAMESPACE}, (OLD.store_id % 2147483647)::int);
-        UPDATE {COUNTS_TABLE} SET order_count = order_count - 1
-        WHERE store_id = OLD.store_id AND payment_status = OLD.payment_status
-        AND fulfillment_status = OLD.fulfillment_status;
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM pg_advisory_xact_lock({COUNTS_LOCK_NAMESPACE}, (NEW.store_id % 2147483647)::int);
+    -- Writers of a store's counts queue, in store order: never a deadlock between them.
+    IF TG_OP = 'INSERT' THEN
+        PERFORM pg_advisory_xact_lock({COUNTS_LOCK_NAMESPACE}, (store_id % 2147483647)::int)
+        FROM (SELECT DISTINCT store_id FROM new_orders ORDER BY store_id) AS stores;
         INSERT INTO {COUNTS_TABLE} AS counts
             (store_id, payment_status, fulfillment_status, order_count)
-        VALUES (NEW.store_id, NEW.payment_status, NEW.fulfillment_status, 1)
+        SELECT store_id, payment_status, fulfillment_status, SUM(change) FROM (
+            SELECT store_id, payment_status, fulfillment_status, 1 AS change FROM new_orders
+        ) AS moves GROUP BY store_id, payment_status, fulfillment_status
+        HAVING SUM(change) <> 0
         ON CONFLICT (store_id, payment_status, fulfillment_status)
-        DO UPDATE SET order_count = counts.order_count + 1;
+        DO UPDATE SET order_count = counts.order_count + EXCLUDED.order_count;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM pg_advisory_xact_lock({COUNTS_LOCK_NAMESPACE}, (store_id % 2147483647)::int)
+        FROM (SELECT DISTINCT store_id FROM old_orders ORDER BY store_id) AS stores;
+        INSERT INTO {COUNTS_TABLE} AS counts
+            (store_id, payment_status, fulfillment_status, order_count)
+        SELECT store_id, payment_status, fulfillment_status, SUM(change) FROM (
+            SELECT store_id, payment_status, fulfillment_status, -1 AS change FROM old_orders
+        ) AS moves GROUP BY store_id, payment_status, fulfillment_status
+        HAVING SUM(change) <> 0
+        ON CONFLICT (store_id, payment_status, fulfillment_status)
+        DO UPDATE SET order_count = counts.order_count + EXCLUDED.order_count;
+    ELSIF EXISTS (
+        SELECT FROM old_orders o JOIN new_orders n ON n.id = o.id
+        WHERE (o.store_id, o.payment_status, o.fulfillment_status)
+            IS DISTINCT FROM (n.store_id, n.payment_status, n.fulfillment_status)
+    ) THEN
+        PERFORM pg_advisory_xact_lock({COUNTS_LOCK_NAMESPACE}, (store_id % 2147483647)::int)
+        FROM (
+            SELECT store_id FROM old_orders UNION SELECT store_id FROM new_orders ORDER BY 1
+        ) AS stores;
+        INSERT INTO {COUNTS_TABLE} AS counts
+            (store_id, payment_status, fulfillment_status, order_count)
+        SELECT store_id, payment_status, fulfillment_status, SUM(change) FROM (
+            SELECT o.store_id, o.payment_status, o.fulfillment_status, -1 AS change
+            FROM old_orders o JOIN new_orders n ON n.id = o.id
+            WHERE (o.store_id, o.payment_status, o.fulfillment_status)
+                IS DISTINCT FROM (n.store_id, n.payment_status, n.fulfillment_status)
+            UNION ALL
+            SELECT n.store_id, n.payment_status, n.fulfillment_status, 1
+            FROM old_orders o JOIN new_orders n ON n.id = o.id
+            WHERE (o.store_id, o.payment_status, o.fulfillment_status)
+                IS DISTINCT FROM (n.store_id, n.payment_status, n.fulfillment_status)
+        ) AS moves GROUP BY store_id, payment_status, fulfillment_status
+        HAVING SUM(change) <> 0
+        ON CONFLICT (store_id, payment_status, fulfillment_status)
+        DO UPDATE SET order_count = counts.order_count + EXCLUDED.order_count;
     END IF;
     RETURN NULL;
 END
 $$"""
 
 POSTGRES_COUNT_TRIGGERS = {
-    "orders_order_counts_write": """
-CREATE TRIGGER orders_order_counts_write AFTER INSERT OR DELETE ON orders_order
-FOR EACH ROW EXECUTE FUNCTION orders_order_counts()""",
+    "orders_order_counts_insert": """
+CREATE TRIGGER orders_order_counts_insert AFTER INSERT ON orders_order
+REFERENCING NEW TABLE AS new_orders
+FOR EACH STATEMENT EXECUTE FUNCTION orders_order_counts()""",
+    "orders_order_counts_delete": """
+CREATE TRIGGER orders_order_counts_delete AFTER DELETE ON orders_order
+REFERENCING OLD TABLE AS old_orders
+FOR EACH STATEMENT EXECUTE FUNCTION orders_order_counts()""",
     "orders_order_counts_update": """
-CREATE TRIGGER orders_order_counts_update
-AFTER UPDATE OF store_id, payment_status, fulfillment_status ON orders_order
-FOR EACH ROW WHEN (
-    OLD.store_id IS DISTINCT FROM NEW.store_id
-    OR OLD.payment_status IS DISTINCT FROM NEW.payment_status
-    OR OLD.fulfillment_status IS DISTINCT FROM NEW.fulfillment_status
-) EXECUTE FUNCTION orders_order_counts()""",
+CREATE TRIGGER orders_order_counts_update AFTER UPDATE ON orders_order
+REFERENCING OLD TABLE AS old_orders NEW TABLE AS new_orders
+FOR EACH STATEMENT EXECUTE FUNCTION orders_order_counts()""",
 }
 
 # The counts from the orders themselves: the migration's first fill, and the repair.

@@ -100,7 +100,10 @@ def test_counts_stay_exact_through_every_kind_of_write(store, staff, other_store
     )
     assert_counts_exact(store, other_store)
 
-    # Writes that no service makes: a raw update, a delete, a rolled back change.
+    # Writes that no service makes: raw updates (of many orders at once), a delete, a rolled
+    # back change.
+    Order.objects.filter(store=store).exclude(pk=orders[3].pk).update(fulfillment_status=F.RETURNED)
+    assert_counts_exact(store, other_store)
     Order.objects.filter(pk=orders[1].pk).update(payment_status=P.CANCELLED)
     Order.objects.filter(pk=orders[2].pk).delete()
     with pytest.raises(RuntimeError), transaction.atomic():
