@@ -76,9 +76,10 @@ END""",
 
 SQLITE_SEARCH_REBUILD = f"INSERT INTO {SEARCH_TABLE} ({SEARCH_TABLE}) VALUES ('rebuild')"
 
+SEARCH_INDEX = "order_search_trgm_idx"
 POSTGRES_SEARCH_INDEX = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE INDEX IF NOT EXISTS order_search_trgm_idx ON orders_order "
+    f"CREATE INDEX IF NOT EXISTS {SEARCH_INDEX} ON orders_order "
     "USING gin (search_text gin_trgm_ops)",
 )
 
@@ -202,17 +203,13 @@ def database_ensure(*, connection: BaseDatabaseWrapper) -> list[str]:
         counts = SQLITE_COUNT_TRIGGERS
     elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT (SELECT COUNT(*) FROM pg_indexes WHERE indexname = %s),"
-                " (SELECT COUNT(*) FROM pg_proc WHERE proname = %s)",
-                ["order_search_trgm_idx", "orders_order_counts"],
-            )
-            index_count, function_count = cursor.fetchone()
+            cursor.execute("SELECT COUNT(*) FROM pg_indexes WHERE indexname = %s", [SEARCH_INDEX])
+            (index_count,) = cursor.fetchone()
         if not index_count:
             _run(connection, POSTGRES_SEARCH_INDEX)
-            repaired.append("order_search_trgm_idx")
-        if not function_count:
-            _run(connection, [POSTGRES_COUNTS_FUNCTION])
+            repaired.append(SEARCH_INDEX)
+        # Always the current function (replacing it is safe inside a transaction).
+        _run(connection, [POSTGRES_COUNTS_FUNCTION])
         counts = POSTGRES_COUNT_TRIGGERS
     else:
         return []
