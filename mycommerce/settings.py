@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_countries",
     # Before django_tasks_db: its `db_worker` command is mycommerce's (resumes stopped jobs).
     "mycommerce",
     "django_tasks",

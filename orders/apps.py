@@ -1,11 +1,24 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def orders_after_migrate(*, using: str, **kwargs) -> None:
+    """After every migrate: the search and count triggers are in place (SQLite drops them
+    when it rebuilds the orders table) and the planner's statistics are fresh."""
+    from orders.database import database_analyze, database_ensure
+
+    connection = connections[using]
+    database_ensure(connection=connection)
+    database_analyze(connection=connection)
 
 
 class OrdersConfig(AppConfig):
     name = "orders"
 
     def ready(self) -> None:
+        post_migrate.connect(orders_after_migrate, sender=self)
         from mycommerce.jobs import job_kind_register
         from mycommerce.plans import Feature
         from mycommerce.roles import Permission

@@ -5,15 +5,17 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
+from django.db.models import Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from mycommerce.parsing import parse_id
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderStatusCount
+from orders.search import search_conditions, search_query_parse
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX
 
@@ -54,6 +56,51 @@ def _total_filter(label, lookup_expr) -> django_filters.NumberFilter:
         decimal_places=MONEY_DECIMAL_PLACES,
         error_messages=AMOUNT_MESSAGES,
     )
+
+
+# (from, to) filters that make a range: an impossible one is refused at its "to" field, and
+# neither bound applies.
+FILTER_RANGES = (("date_from", "date_to"), ("total_min", "total_max"))
+
+
+class OrderFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                ValidationError(
+                    _(
+                        "The end date (%(end)s) is before the start date (%(start)s): "
+                        "no order can match."
+                    )
+                    % {"start": formats.date_format(start), "end": formats.date_format(end)},
+                    code="date_range",
+                ),
+            )
+        low, high = cleaned.get("total_min"), cleaned.get("total_max")
+        if low is not None and high is not None and low > high:
+            self.add_error(
+                "total_max",
+                ValidationError(
+                    _(
+                        "The highest total (%(high)s) is below the lowest (%(low)s): "
+                        "no order can match."
+                    )
+                    % {"low": formats.number_format(low), "high": formats.number_format(high)},
+                    code="total_range",
+                ),
+            )
+        return cleaned
+
+
+def _is_email_address(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class OrderFilterSet(django_filters.FilterSet):
@@ -100,6 +147,7 @@ class OrderFilterSet(django_filters.FilterSet):
     class Meta:
         model = Order
         fields: list[str] = []
+        form = OrderFilterForm
 
     # Days are turned into datetime bounds in the current time zone, so that the
     # (store, created_at) indexes serve the range (a __date lookup would not).
@@ -110,26 +158,63 @@ class OrderFilterSet(django_filters.FilterSet):
         return queryset.filter(created_at__lt=start_of_day(value + timedelta(days=1)))
 
     def filter_search(self, queryset, name, value):
+        """Case- and accent-insensitive, any part of the reference, customer, e-mail, phone,
+        SKUs, product names, postcodes and cities (orders/search.py); a whole e-mail address
+        is matched exactly through its index, a number also as the order's number."""
         value = value.strip()
         if not value:
             return queryset
-        if "@" in value:
-            # An e-mail address: match it whatever its case, through an index on LOWER().
+        if "@" in value and _is_email_address(value):
             return queryset.filter(
                 Q(reference=value) | Q(Exact(Lower("customer_email"), value.lower()))
             )
-        # A non-correlated IN: SQLite reads the SKU index once, not once per order.
-        by_sku = Q(pk__in=OrderLine.objects.filter(sku=value).values("order_id"))
-        condition = (
-            Q(reference__iexact=value)
-            | Q(customer_name__icontains=value)
-            | Q(customer_email__iexact=value)
-            | by_sku
-        )
-        number = parse_id(value)
-        if number is not None:
-            condition |= Q(number=number)
+        query = search_query_parse(value)
+        if query is None:
+            return queryset.none()
+        # Kept: the facets filter the same orders again, for counting.
+        conditions = self.__dict__.setdefault("_search_conditions", {})
+        if value not in conditions:
+            number = parse_id(value)
+            # A number is also the order of that number, found by its unique index.
+            also = (
+                list(self.queryset.filter(number=number).values_list("pk", flat=True))
+                if number is not None
+                else []
+            )
+            conditions[value] = search_conditions(
+                query, store_orders=self._store_orders, also=also, using=queryset.db
+            )
+        found = conditions[value]
+        if getattr(self, "_counting", False):
+            condition = found.counting
+            self._count_in_list_order = self._count_in_list_order or found.count_in_list_order
+        else:
+            condition = found.rows
         return queryset.filter(condition)
+
+    def _store_orders(self) -> int:
+        """How many orders the store has, from its maintained counts (no order is read)."""
+        store = Subquery(self.queryset.values("store_id")[:1])
+        total = OrderStatusCount.objects.filter(store_id=store).aggregate(total=Sum("order_count"))[
+            "total"
+        ]
+        return total or 0
+
+    def queryset_for_counting(self, *, without=(), in_list_order=False) -> QuerySet:
+        """The orders of the valid filters but those in `without` (the facets of the statuses
+        ignore their own filter), written for counting them; `in_list_order`: a common term
+        is then counted along the list's index (each order read once, in turn), for a count
+        that stops at a cap."""
+        self._counting, self._count_in_list_order = True, False
+        try:
+            queryset = self.queryset.all()
+            for name, value in self.form.cleaned_data.items():
+                if name not in without and name != "sort":
+                    queryset = self.filters[name].filter(queryset, value)
+        finally:
+            self._counting = False
+        along_the_list = in_list_order and self._count_in_list_order
+        return queryset.order_by(*(["-created_at", "-pk"] if along_the_list else []))
 
     @property
     def qs(self):

@@ -115,6 +115,9 @@ class Order(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Bumped by every change; forms carry it so a stale edit is refused, never applied.
     version = models.PositiveIntegerField(default=1)
+    # The normalised values the search looks in (orders/search.py), set by every writer;
+    # indexed by FTS5 trigrams on SQLite, by pg_trgm on PostgreSQL (orders/database.py).
+    search_text = models.TextField(default="", blank=True, editable=False)
 
     class Meta:
         verbose_name = _("order")
@@ -164,6 +167,28 @@ class Order(models.Model):
     @property
     def refundable_amount(self) -> Decimal:
         return max(ZERO, self.total - self.refunded_total)
+
+
+class OrderStatusCount(models.Model):
+    """How many orders of a store are in each (payment, fulfillment) pair: the list's facets
+    without counting the orders. Kept by database triggers in the transaction of every
+    write to an order, whatever writes it (orders/database.py)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    payment_status = models.CharField(max_length=20)
+    fulfillment_status = models.CharField(max_length=20)
+    order_count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "payment_status", "fulfillment_status"],
+                name="orderstatuscount_pair_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_status}/{self.fulfillment_status}: {self.order_count}"
 
 
 class OrderLine(models.Model):

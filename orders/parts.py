@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from mycommerce.money import format_money
 from orders.models import Order, OrderDiscount, OrderLine, OrderTax
+from orders.search import order_search_text_for
 from orders.totals import (
     QUANTITY_MAX,
     DiscountPart,
@@ -136,9 +137,11 @@ def order_parts_validate(*, currency: str, data: OrderData) -> Totals:
 
 
 def order_apply_fields(*, order: Order, data: OrderData, totals: Totals) -> None:
-    """Set the submitted fields and the computed totals on `order` (not saved)."""
+    """Set the submitted fields, the computed totals and the search text on `order` (not
+    saved; its reference is set)."""
     for name in EDITABLE_FIELDS:
         setattr(order, name, getattr(data, name))
+    order.search_text = order_search_text_for(order, [(line.sku, line.name) for line in data.lines])
     order.subtotal = totals.subtotal
     order.discount_total = totals.discount_total
     order.tax_total = totals.tax_total

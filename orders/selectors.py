@@ -2,15 +2,17 @@
 
 from dataclasses import dataclass
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Store
 from mycommerce.parsing import parse_id, parse_positive_int
-from orders.filters import OrderFilterSet
-from orders.models import Order, OrderEvent, OrderNote, Refund
+from orders.filters import FILTER_RANGES, OrderFilterSet
+from orders.models import Order, OrderEvent, OrderNote, OrderStatusCount, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
 
@@ -74,6 +76,10 @@ def order_selection_for_store(*, store: Store, data) -> tuple[QuerySet[Order], l
 
 PAGE_SIZES = (25, 50, 100)
 STATUS_FILTERS = ("payment_status", "fulfillment_status")
+# Past this many matching orders, filters other than the statuses count no further: the page
+# says "more than 1,000 orders" instead of counting the store's orders on every view.
+FACET_CAP = 1000
+COUNT_MAX = 2**31  # a page number past any store: counted to the end, within a LIMIT
 
 
 @dataclass
@@ -81,40 +87,99 @@ class OrderFacets:
     """How many orders of the current filters are in each status.
 
     Each kind of facet ignores its own status filter (so "Paid (12)" still shows while
-    looking at unpaid orders) but honours every other filter.
+    looking at unpaid orders) but honours every other filter. With the statuses alone they
+    come from the maintained counts (OrderStatusCount); with other filters they are counted
+    up to a cap: past it, `exact` is False, `total` is the number counted (more match) and
+    the statuses' counts are None (not known).
     """
 
-    payment: dict[str, int]
-    fulfillment: dict[str, int]
+    payment: dict[str, int | None]
+    fulfillment: dict[str, int | None]
     total: int
+    exact: bool = True
+
+    @property
+    def more_than(self) -> int | None:
+        """When not exact, the number the page can say is passed ("more than 1,000")."""
+        return None if self.exact else self.total - 1
 
 
-def order_facets(*, store: Store, data, filterset) -> OrderFacets:
-    """One GROUP BY over the (payment, fulfillment) pairs gives both facets and the total."""
-    without_statuses = data.copy()
-    for name in STATUS_FILTERS:
-        without_statuses.pop(name, None)
-    base = OrderFilterSet(without_statuses, queryset=order_queryset_for_store(store=store))
-    queryset = base.qs if base.is_valid() else base.queryset
-    pairs = (
-        queryset.order_by()
-        .values_list("payment_status", "fulfillment_status")
-        .annotate(count=Count("pk"))
-    )
-    chosen = filterset.form.cleaned_data if filterset.is_valid() else {}
+def order_status_counts(*, store: Store) -> dict[tuple[str, str], int]:
+    """The store's orders per (payment, fulfillment) pair, as the triggers keep them."""
+    return {
+        (payment, fulfillment): count
+        for payment, fulfillment, count in OrderStatusCount.objects.filter(
+            store=store, order_count__gt=0
+        ).values_list("payment_status", "fulfillment_status", "order_count")
+    }
+
+
+def _facets_from_pairs(pairs: dict[tuple[str, str], int], chosen: dict) -> OrderFacets:
     wanted_payment = set(chosen.get("payment_status") or PaymentStatus.values)
     wanted_fulfillment = set(chosen.get("fulfillment_status") or FulfillmentStatus.values)
-    payment = dict.fromkeys(PaymentStatus.values, 0)
-    fulfillment = dict.fromkeys(FulfillmentStatus.values, 0)
+    payment: dict[str, int | None] = dict.fromkeys(PaymentStatus.values, 0)
+    fulfillment: dict[str, int | None] = dict.fromkeys(FulfillmentStatus.values, 0)
     total = 0
-    for payment_status, fulfillment_status, count in pairs:
+    for (payment_status, fulfillment_status), count in pairs.items():
         if fulfillment_status in wanted_fulfillment:
-            payment[payment_status] = payment.get(payment_status, 0) + count
+            payment[payment_status] = (payment.get(payment_status) or 0) + count
         if payment_status in wanted_payment:
-            fulfillment[fulfillment_status] = fulfillment.get(fulfillment_status, 0) + count
+            fulfillment[fulfillment_status] = (fulfillment.get(fulfillment_status) or 0) + count
         if payment_status in wanted_payment and fulfillment_status in wanted_fulfillment:
             total += count
     return OrderFacets(payment=payment, fulfillment=fulfillment, total=total)
+
+
+def _filters_beyond_statuses(filterset) -> bool:
+    for name, value in filterset.form.cleaned_data.items():
+        if name in STATUS_FILTERS or name == "sort":
+            continue
+        if isinstance(value, str):
+            value = value.strip()
+        if value not in (None, "", []):
+            return True
+    return False
+
+
+def _pairs_of_first(queryset: QuerySet[Order], limit: int) -> dict[tuple[str, str], int]:
+    """The (payment, fulfillment) pairs of the first `limit` orders of `queryset`, counted by
+    the database (a few dozen rows come back, not the orders)."""
+    first = queryset.values_list("payment_status", "fulfillment_status")[:limit]
+    try:
+        sql, params = first.query.get_compiler(using=first.db).as_sql()
+    except EmptyResultSet:
+        return {}
+    with connections[first.db].cursor() as cursor:
+        cursor.execute(
+            "SELECT payment_status, fulfillment_status, COUNT(*) "
+            f"FROM ({sql}) AS first_orders GROUP BY payment_status, fulfillment_status",
+            params,
+        )
+        return {(payment, fulfillment): count for payment, fulfillment, count in cursor}
+
+
+def order_facets(*, store: Store, filterset, at_least: int = 0) -> OrderFacets:
+    """The facets and the number of orders of a valid `filterset`, in one or two queries
+    that never read more than max(FACET_CAP, at_least) + 1 orders (`at_least`: the rows
+    the shown page needs, so that its existence is known)."""
+    chosen = filterset.form.cleaned_data
+    if not _filters_beyond_statuses(filterset):
+        return _facets_from_pairs(order_status_counts(store=store), chosen)
+    limit = max(FACET_CAP, at_least) + 1
+    sample = _pairs_of_first(
+        filterset.queryset_for_counting(without=STATUS_FILTERS, in_list_order=True), limit
+    )
+    if sum(sample.values()) < limit:
+        return _facets_from_pairs(sample, chosen)
+    if any(chosen.get(name) for name in STATUS_FILTERS):
+        total = filterset.queryset_for_counting()[:limit].count()
+    else:
+        total = limit
+    unknown = {
+        "payment": dict.fromkeys(PaymentStatus.values),
+        "fulfillment": dict.fromkeys(FulfillmentStatus.values),
+    }
+    return OrderFacets(**unknown, total=total, exact=total < limit)
 
 
 @dataclass
@@ -127,6 +192,18 @@ class OrderListPage:
     problems: list[str]
 
 
+def _without_invalid_filters(data, errors):
+    """`data` without the filters in error; a range loses both bounds."""
+    data = data.copy()
+    names = set(errors)
+    for start, end in FILTER_RANGES:
+        if start in names or end in names:
+            names |= {start, end}
+    for name in names:
+        data.pop(name, None)
+    return data
+
+
 def order_list_page(*, store: Store, data) -> OrderListPage:
     """The list's page of orders for the GET parameters `data`, in a constant number of
     queries: the facets (which also give the count: no separate COUNT) and the rows."""
@@ -136,14 +213,8 @@ def order_list_page(*, store: Store, data) -> OrderListPage:
     if not shown.is_valid():
         problems.append(_("Some filters are not valid (see below); they were not applied."))
         # The valid filters still apply; the invalid ones are reported at their field.
-        data = data.copy()
-        for name in shown.errors:
-            data.pop(name, None)
+        data = _without_invalid_filters(data, shown.errors)
         filterset = OrderFilterSet(data, queryset=shown.queryset)
-    queryset = (
-        filterset.qs if filterset.is_valid() else shown.queryset.order_by("-created_at", "-pk")
-    )
-    facets = order_facets(store=store, data=data, filterset=filterset)
 
     raw_per_page = data.get("per_page") or ""
     per_page = parse_positive_int(raw_per_page, maximum=max(PAGE_SIZES))
@@ -151,18 +222,26 @@ def order_list_page(*, store: Store, data) -> OrderListPage:
         if raw_per_page:
             problems.append(_("Choose 25, 50 or 100 orders per page."))
         per_page = PAGE_SIZES[0]
+    raw_page = data.get("page") or "1"
+    page_number = parse_positive_int(raw_page)
+    if page_number is None:
+        problems.append(_("“%(page)s” is not a page number.") % {"page": raw_page[:20]})
+        page_number = 1
+
+    if filterset.is_valid():
+        queryset = filterset.qs
+        # Counted at least up to the row after the page asked for.
+        facets = order_facets(
+            store=store, filterset=filterset, at_least=min(page_number * per_page, COUNT_MAX)
+        )
+    else:
+        queryset = shown.queryset.order_by("-created_at", "-pk")
+        facets = _facets_from_pairs(order_status_counts(store=store), {})
     paginator = Paginator(queryset, per_page)
     # The facets already counted the matching orders: no second COUNT over the table.
     paginator.count = facets.total
-    raw_page = data.get("page") or "1"
     try:
-        page_number = parse_positive_int(raw_page)
-        if page_number is None:
-            raise PageNotAnInteger
         page = paginator.page(page_number)
-    except PageNotAnInteger:
-        problems.append(_("“%(page)s” is not a page number.") % {"page": raw_page[:20]})
-        page = paginator.page(1)
     except EmptyPage:
         problems.append(
             _("Page %(page)s does not exist; here is page %(last)s.")

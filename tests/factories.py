@@ -11,6 +11,7 @@ from mycommerce.plans import Plan
 from mycommerce.roles import Role
 from numbering.services import numbering_allocate
 from orders.models import Order, OrderLine
+from orders.search import order_search_text_for
 
 PASSWORD = "correct-horse-battery"
 
@@ -91,7 +92,12 @@ class OrderFactory(factory.django.DjangoModelFactory):
                 - kwargs.get("discount_total", Decimal("0"))
                 + kwargs.get("shipping_total", Decimal("0")),
             )
-            order = super()._create(model_class, *args, **kwargs)
+            order = model_class(*args, **kwargs)
+            # As every writer does: the search text of its fields and lines.
+            order.search_text = order_search_text_for(
+                order, [(sku, name) for sku, name, _, _ in lines]
+            )
+            order.save()
             OrderLine.objects.bulk_create(
                 OrderLine(
                     order=order,

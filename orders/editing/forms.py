@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from orders.models import Order, OrderDiscount, OrderTax
 from orders.parts import (
@@ -25,6 +26,22 @@ ADDRESS_PARTS = ("name", "street", "postcode", "city", "country")
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("999999999.99")
 ZERO = Decimal("0")
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # Called when the form is shown: the names in the reader's language, sorted by them.
+    return [("", _("Choose a country…")), *countries]
+
+
+class CountryField(forms.ChoiceField):
+    """A country chosen by its name (django-countries), stored as its 2-letter ISO code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("Country"), choices=_country_choices, required=False, **kwargs)
+
+    def to_python(self, value):
+        # A script may send the code in lower case, as the form accepted before.
+        return super().to_python(value).strip().upper()
 
 
 class AmountField(forms.DecimalField):
@@ -58,26 +75,24 @@ class OrderForm(forms.Form):
     billing_street = forms.CharField(label=_("Address"), max_length=255, required=False)
     billing_postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
     billing_city = forms.CharField(label=_("City"), max_length=120, required=False)
-    billing_country = forms.CharField(
-        label=_("Country (2 letters)"), max_length=2, min_length=2, required=False
-    )
+    billing_country = CountryField()
     same_as_billing = forms.BooleanField(label=_("Same as billing address"), required=False)
     shipping_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     shipping_street = forms.CharField(label=_("Address"), max_length=255, required=False)
     shipping_postcode = forms.CharField(label=_("Postcode"), max_length=20, required=False)
     shipping_city = forms.CharField(label=_("City"), max_length=120, required=False)
-    shipping_country = forms.CharField(
-        label=_("Country (2 letters)"), max_length=2, min_length=2, required=False
-    )
+    shipping_country = CountryField()
 
     shipping_method = forms.CharField(label=_("Shipping method"), max_length=120, required=False)
     shipping_total = _money_field(_("Shipping cost"), initial=ZERO)
 
-    def clean_billing_country(self):
-        return self.cleaned_data["billing_country"].upper()
-
-    def clean_shipping_country(self):
-        return self.cleaned_data["shipping_country"].upper()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("billing_country", "shipping_country"):
+            # A code stored before the list existed stays as it is unless changed.
+            current = self.initial.get(name) or ""
+            if current and not countries.name(current):
+                self.fields[name].choices = [*self.fields[name].choices, (current, current)]
 
     def clean(self):
         cleaned = super().clean()

@@ -4,7 +4,11 @@ baseline. Registered on a private AdminSite in this urlconf only, never in the a
 from django.contrib import admin
 from django.urls import include, path
 
+from mycommerce.models import Store
 from orders.models import Order
+
+# The seeded store whose orders both lists show.
+BENCH_STORE = "MaBoutique"
 
 
 class BenchOrderAdmin(admin.ModelAdmin):
@@ -20,6 +24,11 @@ class BenchOrderAdmin(admin.ModelAdmin):
     search_fields = ("reference", "customer_name", "customer_email")
     ordering = ("-created_at", "-id")
     list_per_page = 25
+
+    def get_queryset(self, request):
+        # Scoped to the store, as the order list is.
+        store_id = Store.objects.values_list("pk", flat=True).get(name=BENCH_STORE)
+        return super().get_queryset(request).filter(store_id=store_id)
 
 
 class BenchOrderAdmin100(BenchOrderAdmin):

@@ -1,19 +1,23 @@
 """The seeded databases the benchmarks share: `seed_demo --orders N` into
-var/bench/orders-<N>.sqlite3, made once (a million orders take several minutes) and reused."""
+var/bench/orders-<N>.sqlite3, or into the PostgreSQL database bench_orders_<N> of the server
+at BENCH_POSTGRES_URL, made once (a million orders take several minutes) and reused."""
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_DIR = BASE_DIR / "var" / "bench"
 
 
-def _manage(database: Path, *args: str, quiet: bool = True) -> None:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}"}
+def _manage(database: Path | str, *args: str, quiet: bool = True) -> None:
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
+    env = {**os.environ, "DATABASE_URL": url}
     subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=BASE_DIR,
@@ -25,7 +29,11 @@ def _manage(database: Path, *args: str, quiet: bool = True) -> None:
 
 def seeded_database(orders: int) -> Path:
     """A SQLite file with one demo store of `orders` orders, migrated to the current schema."""
-    path = BENCH_DIR / f"orders-{orders}.sqlite3"
+    replicate = REPLICATE and orders > REPLICATED_FROM
+    path = BENCH_DIR / f"orders-{orders}{'-replicated' if replicate else ''}.sqlite3"
+    if not path.exists() and replicate:
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        replicated_sqlite(orders, path)
     if not path.exists():
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial")
@@ -43,3 +51,133 @@ def seeded_database(orders: int) -> Path:
     # Indexes of later migrations reach a cached file too.
     _manage(path, "migrate", "-v0")
     return path
+
+
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "")
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def seeded_postgres_url(orders: int) -> str:
+    """The URL of a PostgreSQL database with one demo store of `orders` orders, migrated to
+    the current schema (BENCH_POSTGRES_URL names the server)."""
+    import psycopg
+
+    server_url = POSTGRES_URL or os.environ["DATABASE_URL"]
+    replicate = REPLICATE and orders > REPLICATED_FROM
+    name = f"bench_orders_{orders}{'_replicated' if replicate else ''}"
+    with psycopg.connect(server_url, autocommit=True) as server:
+        existing = {row[0] for row in server.execute("SELECT datname FROM pg_database").fetchall()}
+        if name not in existing and replicate:
+            replicated_postgres(orders, server, server_url, name)
+        elif name not in existing:
+            partial = f"{name}_partial"
+            if partial in existing:
+                server.execute(f'DROP DATABASE "{partial}"')
+            server.execute(f'CREATE DATABASE "{partial}"')
+            _manage(_with_database(server_url, partial), "migrate", "-v0")
+            started = time.perf_counter()
+            _manage(
+                _with_database(server_url, partial),
+                "seed_demo",
+                "--orders",
+                str(orders),
+                quiet=False,
+            )
+            print(f"seeded {orders:,} orders in {time.perf_counter() - started:.0f} s")
+            server.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
+    url = _with_database(server_url, name)
+    _manage(url, "migrate", "-v0")
+    return url
+
+
+# Past a million orders seed_demo takes about an hour on a busy machine: BENCH_REPLICATE=1
+# makes such a size from the seeded 100,000 instead, copying its orders (and lines) in SQL,
+# each copy a few seconds later than its original, numbered after them; the triggers index
+# and count the copies as they would any order. The list and the search read such a copy as
+# they read seeded orders (names, products and statuses have the same mix); the copies have
+# no timeline, taxes or refunds, which these benchmarks do not read.
+REPLICATE = os.environ.get("BENCH_REPLICATE") == "1"
+REPLICATED_FROM = 100_000
+_COPIED = (
+    "store_id, customer_name, customer_email, customer_phone, billing_name, billing_street, "
+    "billing_postcode, billing_city, billing_country, shipping_name, shipping_street, "
+    "shipping_postcode, shipping_city, shipping_country, currency, subtotal, discount_total, "
+    "tax_total, shipping_method, shipping_total, total, refunded_total, payment_status, "
+    "payment_method, fulfillment_status, carrier, tracking_number, source, updated_at, version"
+)
+
+
+def _replicate_sql(copies: int, vendor: str) -> list[str]:
+    base = REPLICATED_FROM
+    if vendor == "sqlite":
+        series = (
+            f"(WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM r WHERE k < {copies}) "
+            "SELECT k FROM r) AS k"
+        )
+        shifted = "strftime('%Y-%m-%d %H:%M:%f', o.created_at, '+' || (k.k * 31) || ' seconds')"
+        text = "CAST(o.number + i.k * {base} AS TEXT)"
+        temp = "CREATE TEMP TABLE"
+    else:
+        series = f"generate_series(1, {copies}) AS k(k)"
+        shifted = "o.created_at + k.k * interval '31 seconds'"
+        text = "CAST(o.number + i.k * {base} AS TEXT)"
+        temp = "CREATE TEMP TABLE"
+    text = text.format(base=base)
+    columns = ", ".join(f"o.{column.strip()}" for column in _COPIED.split(","))
+    return [
+        f"{temp} copies AS SELECT o.id AS old_id, k.k AS k, {shifted} AS created_at "
+        f"FROM orders_order o, {series}",
+        f"{temp} ids AS SELECT old_id, k, created_at, (SELECT MAX(id) FROM orders_order) "
+        "+ ROW_NUMBER() OVER (ORDER BY created_at, old_id, k) AS new_id FROM copies",
+        f"INSERT INTO orders_order (id, number, reference, created_at, search_text, {_COPIED}) "
+        f"SELECT i.new_id, o.number + i.k * {base}, {text}, i.created_at, "
+        f"REPLACE(o.search_text, '|' || o.reference || '|', '|' || {text} || '|'), {columns} "
+        "FROM ids i JOIN orders_order o ON o.id = i.old_id ORDER BY i.new_id",
+        "INSERT INTO orders_orderline (order_id, position, sku, name, quantity, unit_price, "
+        "line_total) SELECT i.new_id, l.position, l.sku, l.name, l.quantity, l.unit_price, "
+        "l.line_total FROM ids i JOIN orders_orderline l ON l.order_id = i.old_id",
+        "UPDATE numbering_numbersequence SET next_number = (SELECT MAX(number) + 1 FROM "
+        "orders_order), last_issued = (SELECT MAX(number) FROM orders_order)",
+    ]
+
+
+def replicated_sqlite(orders: int, path: Path) -> None:
+    source = seeded_database(REPLICATED_FROM)
+    partial = path.with_suffix(".partial")
+    shutil.copyfile(source, partial)
+    started = time.perf_counter()
+    connection = sqlite3.connect(partial)
+    with connection:
+        for statement in _replicate_sql(orders // REPLICATED_FROM - 1, "sqlite"):
+            connection.execute(statement)
+    connection.close()
+    _manage(partial, "db_analyze")
+    with sqlite3.connect(partial) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode=DELETE")
+    print(f"replicated {orders:,} orders in {time.perf_counter() - started:.0f} s")
+    partial.rename(path)
+
+
+def replicated_postgres(orders: int, server, server_url: str, name: str) -> None:
+    import psycopg
+
+    source = f"bench_orders_{REPLICATED_FROM}"
+    seeded_postgres_url(REPLICATED_FROM)
+    partial = f"{name}_partial"
+    server.execute(f'DROP DATABASE IF EXISTS "{partial}"')
+    server.execute(f'CREATE DATABASE "{partial}" TEMPLATE "{source}"')
+    started = time.perf_counter()
+    with psycopg.connect(_with_database(server_url, partial)) as connection:
+        for statement in _replicate_sql(orders // REPLICATED_FROM - 1, "postgresql"):
+            connection.execute(statement)
+        connection.execute(
+            "SELECT setval(pg_get_serial_sequence('orders_order', 'id'), MAX(id)) FROM orders_order"
+        )
+    _manage(_with_database(server_url, partial), "db_analyze")
+    print(f"replicated {orders:,} orders in {time.perf_counter() - started:.0f} s")
+    server.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')

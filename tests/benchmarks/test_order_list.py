@@ -1,116 +1,153 @@
-"""Order list at scale, next to Django's admin changelist on the same table and filters.
+"""The order list at 10,000, 100,000 and 1,000,000 orders, next to a bare SQL query returning
+the same rows and to Django's admin changelist scoped to the same store.
 
-    make bench                          # 1,000,000 orders (the default)
-    BENCH_ORDERS=20000 make bench       # quick run
+    make bench                              # every size (1M seeds once, several minutes)
+    BENCH_ORDERS=20000 make bench           # quick run
+    BENCH_POSTGRES_URL=postgres://… make bench   # also on PostgreSQL
 
-The orders are seeded once (seed_demo) into var/bench/orders-<N>.sqlite3 and reused by
-later runs; the first 1M seeding takes several minutes. Prints the median server time of
-each page, its query count and the peak Python memory of one request, and the ratio
-against the admin changelist measured in the same run. SQLite only.
+For each page: the request's median time, CPU time and query count, the median time of its
+list queries replayed (rows, counts, search), the bare SQL of the same rows (what a
+hand-written query costs: the floor), their ratio (goal: 1.5 at most), and the admin
+changelist's request.
+The seeded databases are cached (tests/benchmarks/seeding.py).
 """
 
-import os
-import statistics
-import time
-import tracemalloc
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection, connections
+from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.benchmarks.seeding import seeded_database
+from mycommerce.models import Store
+from tests.benchmarks.list_timing import (
+    SIZES,
+    bare_ms,
+    bench_database,
+    measure_page,
+    rerun_on_postgres,
+    vendor_label,
+)
+from tests.benchmarks.order_list_admin import BENCH_STORE
 
-ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+pytestmark = pytest.mark.urls("tests.benchmarks.order_list_admin")
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.benchmarks.order_list_admin")]
-
-
-@pytest.fixture(scope="module")
-def django_db_setup(django_db_blocker):
-    """Point the default connection at the cached seeded file instead of a test database,
-    for this module only (other benchmarks keep their own database)."""
-    if connection.vendor != "sqlite":
-        pytest.skip("The order list benchmark runs on SQLite.")
-    path = seeded_database(ORDERS)
-    original = connection.settings_dict["NAME"]
-    with django_db_blocker.unblock():
-        connections.close_all()
-        connection.settings_dict["NAME"] = str(path)
-    yield
-    with django_db_blocker.unblock():
-        connections.close_all()
-        connection.settings_dict["NAME"] = original
+COLUMNS = "*"
+ORDER = 'ORDER BY "created_at" DESC, "id" DESC'
 
 
-def measure(client: Client, url: str) -> dict:
-    client.get(url)  # warm caches
-    timings = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - started)
-        assert response.status_code == 200, url
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    query_count = len(queries)
-    tracemalloc.start()
-    client.get(url)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {
-        "median_ms": statistics.median(timings) * 1000,
-        "queries": query_count,
-        "peak_mib": peak / 2**20,
-        "response": response,
-    }
-
-
-def test_order_list_against_admin_changelist():
-    User = get_user_model()
-    staff = User.objects.get(username="staff")
-    ours = Client()
-    ours.force_login(staff)
-    superuser = User.objects.create_superuser("bench-admin", "bench@example.com", "x")
-    theirs = Client()
-    theirs.force_login(superuser)
-
+def pages(store: Store) -> dict:
+    """name: (our URL, admin URL, bare SQL, its parameters)."""
     today = timezone.localdate()
     start = today - timedelta(days=30)
+    start_at = timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time()))
+    end_at = timezone.make_aware(
+        timezone.datetime.combine(today + timedelta(days=1), timezone.datetime.min.time())
+    )
     email = (
-        staff.memberships.get()
-        .store.orders.filter(payment_status="paid", created_at__date__gte=start)
+        store.orders.filter(payment_status="paid", created_at__gte=start_at)
         .order_by("-created_at")
         .values_list("customer_email", flat=True)[0]
     )
-    pages = {
-        "first page": ("/orders/", "/bench-admin/orders/order/"),
+    where = 'FROM "orders_order" WHERE "store_id" = %s'
+    start_at, end_at = (connection.ops.adapt_datetimefield_value(at) for at in (start_at, end_at))
+    limit = "LIMIT 25"
+    return {
+        "first page": (
+            "/orders/",
+            "/bench-admin/orders/order/",
+            f"SELECT {COLUMNS} {where} {ORDER} {limit}",
+            [store.pk],
+        ),
+        "page 3": (
+            "/orders/?page=3",
+            "/bench-admin/orders/order/?p=3",
+            f"SELECT {COLUMNS} {where} {ORDER} LIMIT 25 OFFSET 50",
+            [store.pk],
+        ),
+        "paid": (
+            "/orders/?payment_status=paid",
+            "/bench-admin/orders/order/?payment_status__exact=paid",
+            f"SELECT {COLUMNS} {where} AND \"payment_status\" = 'paid' {ORDER} {limit}",
+            [store.pk],
+        ),
+        "shipped, refunded": (
+            "/orders/?fulfillment_status=returned&payment_status=refunded",
+            "/bench-admin/orders/order/?fulfillment_status__exact=returned"
+            "&payment_status__exact=refunded",
+            f"SELECT {COLUMNS} {where} AND \"payment_status\" = 'refunded' "
+            f"AND \"fulfillment_status\" = 'returned' {ORDER} {limit}",
+            [store.pk],
+        ),
+        "last 30 days": (
+            f"/orders/?date_from={start}&date_to={today}",
+            f"/bench-admin/orders/order/?created_at__gte={start}"
+            f"&created_at__lt={today + timedelta(days=1)}",
+            f'SELECT {COLUMNS} {where} AND "created_at" >= %s AND "created_at" < %s '
+            f"{ORDER} {limit}",
+            [store.pk, start_at, end_at],
+        ),
+        "total 100 to 150": (
+            "/orders/?total_min=100&total_max=150",
+            "/bench-admin/orders/order/?total__gte=100&total__lte=150",
+            f'SELECT {COLUMNS} {where} AND "total" >= 100 AND "total" <= 150 {ORDER} {limit}',
+            [store.pk],
+        ),
         "paid + 30 days + e-mail": (
             f"/orders/?payment_status=paid&date_from={start}&date_to={today}&q={email}",
             "/bench-admin/orders/order/?payment_status__exact=paid"
             f"&created_at__gte={start}&created_at__lt={today + timedelta(days=1)}&q={email}",
+            f'SELECT {COLUMNS} {where} AND "payment_status" = \'paid\' AND "created_at" >= %s '
+            f'AND "created_at" < %s AND LOWER("customer_email") = %s {ORDER} {limit}',
+            [store.pk, start_at, end_at, email],
         ),
-        "100 per page": ("/orders/?per_page=100", "/bench-admin-100/orders/order/"),
+        "100 per page": (
+            "/orders/?per_page=100",
+            "/bench-admin-100/orders/order/",
+            f"SELECT {COLUMNS} {where} {ORDER} LIMIT 100",
+            [store.pk],
+        ),
     }
-    print(f"\nOrder list, {ORDERS:,} orders, median of {RUNS} runs (SQLite)")
-    print(
-        f"{'page':<26}{'ours ms':>9}{'admin ms':>10}{'ratio':>7}{'q ours':>8}{'q admin':>8}"
-        f"{'MiB ours':>10}{'MiB admin':>10}"
+
+
+def clients() -> tuple[Client, Client]:
+    User = get_user_model()
+    ours = Client()
+    ours.force_login(User.objects.get(username="staff"))
+    admin, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
     )
-    results = {}
-    for name, (our_url, admin_url) in pages.items():
-        mine, baseline = measure(ours, our_url), measure(theirs, admin_url)
-        results[name] = mine
-        print(
-            f"{name:<26}{mine['median_ms']:>9.1f}{baseline['median_ms']:>10.1f}"
-            f"{mine['median_ms'] / baseline['median_ms']:>7.2f}"
-            f"{mine['queries']:>8}{baseline['queries']:>8}"
-            f"{mine['peak_mib']:>10.1f}{baseline['peak_mib']:>10.1f}"
-        )
-    assert email in results["paid + 30 days + e-mail"]["response"].content.decode()
-    # The number of queries does not grow with page size.
-    assert results["100 per page"]["queries"] == results["first page"]["queries"]
+    theirs = Client()
+    theirs.force_login(admin)
+    return ours, theirs
+
+
+def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
+    rerun_on_postgres(__file__)
+    for size in SIZES:
+        with bench_database(size, django_db_blocker):
+            ours, theirs = clients()
+            store = Store.objects.get(name=BENCH_STORE)
+            print(f"\nOrder list, {size:,} orders, median of the runs ({vendor_label()})")
+            print(
+                f"{'page':<26}{'ours ms':>9}{'cpu ms':>8}{'queries':>8}{'list SQL':>9}"
+                f"{'bare SQL':>9}{'ratio':>7}{'admin ms':>10}{'cpu ms':>8}{'ours/admin':>11}"
+            )
+            results = {}
+            for name, (our_url, admin_url, sql, params) in pages(store).items():
+                mine = measure_page(ours, our_url)
+                floor = bare_ms(sql, params)
+                admin = measure_page(theirs, admin_url)
+                results[name] = mine
+                print(
+                    f"{name:<26}{mine['request_ms']:>9.1f}{mine['cpu_ms']:>8.1f}"
+                    f"{mine['queries']:>8}{mine['sql_ms']:>9.2f}{floor:>9.2f}"
+                    f"{mine['sql_ms'] / floor:>7.2f}{admin['request_ms']:>10.1f}"
+                    f"{admin['cpu_ms']:>8.1f}"
+                    f"{mine['request_ms'] / admin['request_ms']:>11.2f}"
+                )
+            email_page = results["paid + 30 days + e-mail"]["response"]
+            assert len(email_page.context["orders"]) >= 1
+            # The number of queries does not grow with the page size.
+            assert results["100 per page"]["queries"] == results["first page"]["queries"]

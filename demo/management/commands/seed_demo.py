@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from carts.keys import api_key_create
@@ -20,8 +20,10 @@ from mycommerce.models import Membership, Store
 from mycommerce.plans import Feature, Plan, store_has_feature
 from mycommerce.roles import Role
 from numbering.services import numbering_allocate
+from orders.database import database_analyze
 from orders.events import event_created, line_data
 from orders.models import Order, OrderEvent, OrderLine, OrderTax, Refund
+from orders.search import order_search_text_for
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import TAX_RATE, LinePart, TaxPart, totals_compute
 
@@ -165,6 +167,8 @@ class Command(BaseCommand):
             store = self.create_store(spec, password)
             started = time.perf_counter()
             self.create_orders(store, orders, rng)
+            # Fresh planner statistics for the new rows (as after a large import).
+            database_analyze(connection=connection)
             elapsed = max(time.perf_counter() - started, 1e-6)
             self.stdout.write(
                 f"{store.name}: {orders} orders in {elapsed:.1f} s "
@@ -347,4 +351,7 @@ class Command(BaseCommand):
             source=Order.Source.STOREFRONT,
             created_at=created_at,
         )
+        # Written with the order, as by every writer; the database's triggers index it and
+        # count the order's statuses.
+        order.search_text = order_search_text_for(order, [(line.sku, line.name) for line in lines])
         return order, lines

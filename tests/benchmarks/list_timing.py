@@ -1,0 +1,110 @@
+"""What the order list benchmarks share: the seeded databases of each size, the run on
+PostgreSQL, and timings of a page, of its SQL replayed, and of a bare SQL query.
+
+    BENCH_ORDERS=10000,100000,1000000   the sizes (the default); BENCH_ORDERS=20000 for a quick run
+    BENCH_RUNS=7                        runs of each timing (the median is printed)
+    BENCH_POSTGRES_URL=postgres://…     also run on that PostgreSQL server (bench_orders_<N>)
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from django.db import connection, connections
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.benchmarks.seeding import POSTGRES_URL, seeded_database, seeded_postgres_url
+
+SIZES = [int(size) for size in os.environ.get("BENCH_ORDERS", "10000,100000,1000000").split(",")]
+RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+# The tables of the order list: the queries of a page that are its work (not the session's).
+LIST_TABLES = ("orders_order", "orders_orderline", "orders_orderstatuscount")
+
+
+def vendor_label() -> str:
+    return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+
+
+def rerun_on_postgres(path: str) -> None:
+    """From the SQLite run: the same benchmark file again on BENCH_POSTGRES_URL, if set."""
+    if connection.vendor != "sqlite" or not POSTGRES_URL:
+        return
+    env = {**os.environ, "DATABASE_URL": POSTGRES_URL, "TEST_DATABASE_NAME": "test_bench_list"}
+    command = [sys.executable, "-m", "pytest", path, "-s", "-q", "--no-header"]
+    command += ["-p", "no:randomly", "-p", "no:cacheprovider", "-o", "addopts="]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    print(result.stdout[-20000:], result.stderr[-3000:])
+    assert result.returncode == 0
+
+
+@contextmanager
+def bench_database(orders: int, django_db_blocker):
+    """The default connection on the seeded database of `orders` orders, for the block."""
+    if connection.vendor == "sqlite":
+        name = str(seeded_database(orders))
+    else:
+        name = urlsplit(seeded_postgres_url(orders)).path.lstrip("/")
+    with django_db_blocker.unblock():
+        original = connection.settings_dict["NAME"]
+        connections.close_all()
+        connection.settings_dict["NAME"] = name
+        try:
+            yield
+        finally:
+            connections.close_all()
+            connection.settings_dict["NAME"] = original
+
+
+def median_ms(function, runs: int = RUNS, clock=time.perf_counter) -> float:
+    function()  # warm the caches
+    timings = []
+    for _ in range(runs):
+        started = clock()
+        function()
+        timings.append(clock() - started)
+    return statistics.median(timings) * 1000
+
+
+def measure_page(client: Client, url: str) -> dict:
+    """The page's median time (and CPU time), its queries, and the median time of its list
+    queries replayed one after the other (each executed and fetched whole)."""
+
+    def get():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        return response
+
+    request_ms = median_ms(get)
+    # This process's CPU time: on a machine shared with other work, what the request costs
+    # here (with SQLite, its queries included; PostgreSQL's work is the server's).
+    cpu_ms = median_ms(get, clock=time.process_time)
+    with CaptureQueriesContext(connection) as captured:
+        response = get()
+    queries = [
+        (query["sql"], query.get("raw_params"))
+        for query in captured.captured_queries
+        if any(table in query["sql"] for table in LIST_TABLES)
+    ]
+    return {
+        "request_ms": request_ms,
+        "cpu_ms": cpu_ms,
+        "queries": len(captured),
+        "sql_ms": median_ms(lambda: [run_sql(sql) for sql, _ in queries]),
+        "response": response,
+    }
+
+
+def run_sql(sql: str, params=None) -> list:
+    """Execute and fetch whole. `sql` as captured has its parameters inlined."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def bare_ms(sql: str, params) -> float:
+    return median_ms(lambda: run_sql(sql, params))
