@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "axes",
     "numbering",
     "orders",
+    "invoices",
     "exports",
     "demo",
 ]

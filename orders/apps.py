@@ -1,25 +1,5 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
 
 
 class OrdersConfig(AppConfig):
     name = "orders"
-
-    def ready(self) -> None:
-        from mycommerce.jobs import job_kind_register
-        from mycommerce.plans import Feature
-        from mycommerce.roles import Permission
-        from orders.invoices.services import INVOICE_BATCH_JOB
-        from orders.invoices.tasks import invoice_batch_task
-
-        job_kind_register(
-            name=INVOICE_BATCH_JOB,
-            label=_("Invoice batch"),
-            task=invoice_batch_task,
-            permission=Permission.MANAGE_ORDERS,
-            feature=Feature.ORDERS,
-            failure_message=_(
-                "The PDF could not be made. Resume the job: the pages already made are kept."
-            ),
-            resume_note=_("The pages already made are kept."),
-        )

@@ -116,15 +116,15 @@ def run(task: dict) -> dict:
 
     from pypdf import PdfReader
 
-    from mycommerce.models import Job, Store
-    from orders.invoices.pdf import pdf_from_html
-    from orders.invoices.selectors import invoice_orders_for_store
-    from orders.invoices.services import (
+    from invoices.pdf import pdf_from_html
+    from invoices.selectors import invoice_orders_for_store
+    from invoices.services import (
         INVOICE_BATCH_JOB,
         Document,
         invoice_batch_run,
         invoice_html,
     )
+    from mycommerce.models import Job, Store
     from orders.selectors import order_queryset_for_store
 
     store = Store.objects.get(name="MaBoutique")
@@ -144,7 +144,7 @@ def run(task: dict) -> dict:
                 "icons_css": icons.replace('url("fonts/', f'url("{fonts_url}/'),
             }
         template_name = (
-            "orders/invoices/documents.html"
+            "invoices/documents.html"
             if task["template"] == "lean"
             else "invoice_straightforward.html"
         )
@@ -198,7 +198,7 @@ def line(label: str, result: dict) -> str:
 
 
 def test_invoice_rendering_speed_and_memory():
-    from orders.invoices.services import invoice_chunk_size
+    from invoices.services import invoice_chunk_size
 
     database = seeded_database(max([*BENCH_INVOICES, BENCH_TEMPLATE_ORDERS]))
     print(

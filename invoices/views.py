@@ -7,23 +7,24 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from mycommerce import system
-from mycommerce.mixins import store_member_required
-from mycommerce.plans import Feature
-from mycommerce.roles import Permission
-from mycommerce.selectors import job_get_for_store
-from orders.filters import FILTER_PARAMETERS
-from orders.invoices.forms import DocumentForm
-from orders.invoices.pdf import PdfUnavailable
-from orders.invoices.services import (
+from invoices.forms import DocumentForm
+from invoices.pdf import PdfUnavailable
+from invoices.services import (
     Document,
     invoice_batch_print,
     invoice_batch_resume,
     invoice_filename,
     invoice_pdf_for_order,
 )
+from mycommerce import system
+from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission
+from mycommerce.selectors import job_get_for_store
+from orders.filters import FILTER_PARAMETERS
 from orders.selectors import order_get_for_store, order_selection_for_store
 
 may_print = store_member_required(permission=Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
@@ -43,7 +44,7 @@ def _explains_pdf_unavailable(view):
                 "command": system.install_command(absent) if absent else None,
                 "error": str(error),
             }
-            return render(request, "orders/invoices/pdf_unavailable.html", context, status=503)
+            return render(request, "invoices/pdf_unavailable.html", context, status=503)
 
     return wrapper
 
@@ -125,3 +126,14 @@ def invoice_batch_resume_view(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
     return redirect("job_detail", pk=job.pk)
+
+
+class InvoiceListView(StoreMemberRequiredMixin, View):
+    """The "Factures" page: the store's issued invoices and credit notes."""
+
+    required_permission = Permission.MANAGE_ORDERS
+    required_feature = Feature.ORDERS
+    template_name = "invoices/invoice_list.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"documents": []})

@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
+from invoices.selectors import invoice_orders_for_store, invoice_selection_ids
 from mycommerce.models import Job, Membership, Store
 from mycommerce.money import babel_locale
 from mycommerce.plans import Feature
@@ -29,8 +31,6 @@ from mycommerce.services import (
     job_workdir,
 )
 from orders.events import event_printed
-from orders.invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
-from orders.invoices.selectors import invoice_orders_for_store, invoice_selection_ids
 from orders.models import Order, OrderEvent
 
 # Up to this many orders the PDF is the answer itself; above, a background job makes it.
@@ -38,7 +38,7 @@ DIRECT_LIMIT = 20
 # Orders per WeasyPrint document: memory stays bounded, pypdf merges the chunks.
 CHUNK_SIZE = 50
 MAX_BATCH = 10_000
-LEAN_TEMPLATE = "orders/invoices/documents.html"
+LEAN_TEMPLATE = "invoices/documents.html"
 # Job.kind of a batch (registered in orders/apps.py).
 INVOICE_BATCH_JOB = "invoices"
 

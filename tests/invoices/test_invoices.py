@@ -8,10 +8,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfReader
 
+from invoices import pdf as pdf_module
+from invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 from mycommerce.models import Job
 from mycommerce.services import job_complete, job_create, job_workdir
-from orders.invoices import pdf as pdf_module
-from orders.invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 from orders.models import OrderDiscount, OrderEvent
 from tests.factories import OrderFactory
 
@@ -308,13 +308,13 @@ def test_the_batch_query_count_does_not_grow_with_the_orders(
 def test_the_document_choice_for_the_list_is_labelled():
     from django.template.loader import render_to_string
 
-    html = render_to_string("orders/invoices/document_select.html")
+    html = render_to_string("invoices/document_select.html")
     assert 'for="print-document"' in html and 'name="document"' in html
     assert 'value="packing_slips"' in html and 'value="both"' in html
 
 
 def test_a_selection_above_the_batch_limit_is_refused(store, staff_client, monkeypatch):
-    from orders.invoices import services
+    from invoices import services
 
     monkeypatch.setattr(services, "MAX_BATCH", 2)
     orders = [OrderFactory(store=store) for _ in range(3)]

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.invoices.services import Document
+from invoices.services import Document
 
 
 class DocumentForm(forms.Form):

@@ -63,7 +63,7 @@ def _worker_context():
     """Workers forked from a server that has WeasyPrint loaded: they start at once, and never
     inherit the parent's database connections or threads (as plain fork would)."""
     context = get_context("forkserver")
-    context.set_forkserver_preload(["orders.invoices.pdf", "weasyprint"])
+    context.set_forkserver_preload(["invoices.pdf", "weasyprint"])
     return context
 
 
