@@ -30,6 +30,11 @@ class Order(models.Model):
         EMAIL = "email", _("E-mail")
         MANUAL = "manual", _("Other")
 
+    class OperationCategory(models.TextChoices):
+        GOODS = "goods", _("Delivery of goods")
+        SERVICES = "services", _("Services")
+        MIXED = "mixed", _("Goods and services")
+
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
     number = models.PositiveBigIntegerField(_("number"))
     reference = models.CharField(_("reference"), max_length=64)
@@ -48,6 +53,17 @@ class Order(models.Model):
     shipping_postcode = models.CharField(_("shipping postcode"), max_length=20, blank=True)
     shipping_city = models.CharField(_("shipping city"), max_length=120, blank=True)
     shipping_country = models.CharField(_("shipping country"), max_length=2, blank=True)
+    # A business buyer, as its invoice names it (company, SIREN, VAT number: checked).
+    buyer_company = models.CharField(_("buyer company"), max_length=200, blank=True)
+    buyer_siren = models.CharField(_("buyer SIREN"), max_length=9, blank=True)
+    buyer_vat_number = models.CharField(_("buyer VAT number"), max_length=32, blank=True)
+    delivery_date = models.DateField(_("date of delivery or service"), null=True, blank=True)
+    operation_category = models.CharField(
+        _("category of operation"),
+        max_length=10,
+        choices=OperationCategory.choices,
+        default=OperationCategory.GOODS,
+    )
 
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     subtotal = money_field(_("subtotal"))
@@ -126,6 +142,10 @@ class Order(models.Model):
     @property
     def fulfillment_badge(self) -> str:
         return FULFILLMENT_BADGE.get(self.fulfillment_status, "secondary")
+
+    @property
+    def is_business_buyer(self) -> bool:
+        return bool(self.buyer_company or self.buyer_siren or self.buyer_vat_number)
 
     @property
     def refundable_amount(self) -> Decimal:

@@ -55,7 +55,7 @@ def test_one_invoice_in_french_with_the_order_totals(store, staff_client):
     assert order.reference in text
     for label in ("Facture", "Adresse de facturation", "Adresse de livraison", "Sous-total"):
         assert label in text
-    assert "N° de TVA : FR40123456789" in text or "N° de TVA: FR40123456789" in text
+    assert "N° de TVA : FR44732829320" in text or "N° de TVA: FR44732829320" in text
     assert "Camille Martin" in text and "France" in text
     assert "37,50 €" in text  # subtotal
     assert "Bienvenue" in text and "5,00 €" in text
