@@ -135,6 +135,28 @@ def event_printed(
     return OrderEvent(order_id=order_id, type=Type.INVOICE_PRINTED, actor=actor, details=details)
 
 
+def event_document_issued(
+    *,
+    order: Order,
+    actor: AbstractBaseUser | None,
+    kind: str,
+    number: str,
+    total: Decimal,
+    corrects: str = "",
+) -> OrderEvent:
+    """An invoice or a credit note issued for the order (`kind`: "invoice", "credit_note");
+    a credit note names the invoice it `corrects`."""
+    details = {
+        "document": str(kind),
+        "number": number,
+        "total": str(total),
+        "currency": order.currency,
+    }
+    if corrects:
+        details["corrects"] = corrects
+    return _event(order, Type.DOCUMENT_ISSUED, actor, **details)
+
+
 # The changes an edit records.
 
 
@@ -371,6 +393,19 @@ def _render_printed(details: dict, currency: str, event: OrderEvent) -> Rendered
     return RenderedEvent(sentences.get(details.get("document"), lambda: _("Invoice printed."))())
 
 
+def _render_document(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
+    names = {
+        "number": details.get("number", ""),
+        "total": _money(details.get("total", "0"), currency),
+        "corrects": details.get("corrects", ""),
+    }
+    if details.get("document") == "credit_note":
+        return RenderedEvent(
+            _("Credit note %(number)s issued (%(total)s), correcting invoice %(corrects)s.") % names
+        )
+    return RenderedEvent(_("Invoice %(number)s issued (%(total)s).") % names)
+
+
 def _render_email(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
     return RenderedEvent(_("E-mail sent."))
 
@@ -386,6 +421,7 @@ RENDERERS = {
     Type.EDITED: _render_edited,
     Type.INVOICE_PRINTED: _render_printed,
     Type.EMAIL_SENT: _render_email,
+    Type.DOCUMENT_ISSUED: _render_document,
 }
 
 

@@ -260,6 +260,7 @@ class OrderEvent(models.Model):
         EDITED = "edited", _("Order edited")
         INVOICE_PRINTED = "invoice_printed", _("Invoice printed")
         EMAIL_SENT = "email_sent", _("E-mail sent")
+        DOCUMENT_ISSUED = "document_issued", _("Invoice or credit note issued")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=40, choices=Type.choices)
