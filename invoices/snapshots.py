@@ -72,7 +72,7 @@ def buyer_snapshot(order: Order, territories: dict) -> dict:
         "business": order.is_business_buyer,
         "billing": billing,
         # Printed only when it differs from the billing address.
-        "shipping": shipping if shipping != billing else None,
+        "shipping": shipping if shipping["street"] and shipping != billing else None,
     }
 
 
