@@ -4,6 +4,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import QueryDict
@@ -13,7 +14,7 @@ from exports.models import DecimalMark, ExportSettings, Layout, Separator
 from mycommerce.models import Store
 from orders.filters import FILTER_PARAMETERS
 from orders.models import Order, OrderLine
-from orders.selectors import order_selection_for_store
+from orders.selectors import SELECT_ALL_VALUES, order_selection_for_store, order_selection_ids
 
 # The parameters that describe which orders to export: the list's selection or its filters.
 SELECTION_KEYS = ("ids", "select_all", *FILTER_PARAMETERS)
@@ -53,6 +54,9 @@ class ExportSelection:
     problems: list[str] = field(default_factory=list)
     # True when the user ticked orders; False for "every order matching the filters".
     is_selection: bool = False
+    # The selection as a background job may store it: its valid parts only (a NUL typed in a
+    # field that was not used is refused by PostgreSQL's jsonb).
+    storable: dict[str, list[str]] = field(default_factory=dict)
 
 
 def export_selection(*, store: Store, selection: dict[str, list[str]]) -> ExportSelection:
@@ -66,7 +70,15 @@ def export_selection(*, store: Store, selection: dict[str, list[str]]) -> Export
     if not is_selection:
         data["select_all"] = "1"  # "Export all": every order matching the filters
     queryset, problems = order_selection_for_store(store=store, data=data)
-    return ExportSelection(queryset=queryset, problems=problems, is_selection=is_selection)
+    if data.get("select_all") in SELECT_ALL_VALUES:
+        # The filters were validated by the list's FilterSet, or nothing was selected.
+        storable = {key: values for key, values in selection.items() if key != "ids"}
+    else:
+        ids, _invalid = order_selection_ids(data)
+        storable = {"ids": [str(pk) for pk in sorted(ids)]}
+    return ExportSelection(
+        queryset=queryset, problems=problems, is_selection=is_selection, storable=storable
+    )
 
 
 def export_selection_count(*, selection: ExportSelection, limit: int | None = None) -> int:
@@ -81,7 +93,10 @@ def _raw_rows(queryset: QuerySet) -> list[tuple]:
     """Run the ORM's own SQL (scoping and filters included) and take the database's values as
     they are: the exporter formats them itself, so Django's per-value converters (Decimal and
     datetime parsing on SQLite) would be paid for nothing."""
-    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:  # a condition that matches nothing, such as an empty IN ()
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

@@ -307,7 +307,7 @@ def order_export(
             user=membership.user,
             kind=EXPORT_JOB,
             params={
-                "selection": selection,
+                "selection": chosen.storable,
                 "options": options.as_dict(),
                 "language": language,
                 "filename": filename,

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from invoices.models import Invoice
 from invoices.pages import document_page, order_pages
@@ -52,13 +52,6 @@ class Document(models.TextChoices):
     INVOICES = "invoices", gettext_lazy("Invoices")
     PACKING_SLIPS = "packing_slips", gettext_lazy("Packing slips")
     BOTH = "both", gettext_lazy("Invoices and packing slips")
-
-
-FILE_PREFIX = {
-    Document.INVOICES: "invoices",
-    Document.PACKING_SLIPS: "packing-slips",
-    Document.BOTH: "invoices-and-packing-slips",
-}
 
 
 @dataclass
@@ -134,15 +127,26 @@ def invoice_pdf_for_document(*, membership: Membership, document: Invoice) -> by
 
 
 def invoice_filename(*, document: str, order: Order | None = None, day: date | None = None) -> str:
+    """The PDF's file name: an order's documents by their numbers (FA-2026-000123.pdf), else
+    in the active language (pro-forma-458.pdf, bon-de-livraison-458.pdf)."""
     if order is not None and document == Document.INVOICES:
         numbers = [d.number for d in invoice_documents_for_order(order=order)]
-        return (
-            f"{'_'.join(numbers)}.pdf" if numbers else f"pro-forma-{slugify(order.reference)}.pdf"
-        )
+        if numbers:
+            return f"{'_'.join(numbers)}.pdf"
+        prefix = pgettext("file name", "pro-forma")
+        return f"{slugify(prefix)}-{slugify(order.reference) or order.pk}.pdf"
     if order is not None:
-        prefix = "packing-slip" if document == Document.PACKING_SLIPS else "invoice"
-        return f"{prefix}-{slugify(order.reference) or order.pk}.pdf"
-    return f"{FILE_PREFIX[document]}-{(day or timezone.localdate()).isoformat()}.pdf"
+        if document == Document.PACKING_SLIPS:
+            prefix = pgettext("file name", "packing-slip")
+        else:
+            prefix = pgettext("file name", "invoice")
+        return f"{slugify(prefix)}-{slugify(order.reference) or order.pk}.pdf"
+    prefix = {
+        Document.INVOICES: pgettext("file name", "invoices"),
+        Document.PACKING_SLIPS: pgettext("file name", "packing-slips"),
+        Document.BOTH: pgettext("file name", "invoices-and-packing-slips"),
+    }[document]
+    return f"{slugify(prefix)}-{(day or timezone.localdate()).isoformat()}.pdf"
 
 
 def invoice_batch_print(

@@ -54,7 +54,7 @@ class VatRatesField(forms.CharField):
             text = format(rate.normalize(), "f")
             if text not in rates:
                 rates.append(text)
-        if not rates:
+        if not rates and self.required:
             raise forms.ValidationError(_("Enter at least one VAT rate."), code="required")
         return rates
 
@@ -78,6 +78,29 @@ class StoreSettingsForm(forms.ModelForm):
             "legal_address": forms.Textarea(attrs={"rows": 3}),
             "invoice_footer": forms.Textarea(attrs={"rows": 2}),
         }
+
+    # Left out of a submission (a script, an older page), these keep the store's values.
+    KEPT_WHEN_ABSENT = ("vat_regime", "price_mode", "vat_rates", "invoice_moment")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.KEPT_WHEN_ABSENT:
+            self.fields[name].required = False
+
+    def _kept(self, name: str):
+        return self.cleaned_data.get(name) or getattr(self.instance, name)
+
+    def clean_vat_regime(self):
+        return self._kept("vat_regime")
+
+    def clean_price_mode(self):
+        return self._kept("price_mode")
+
+    def clean_vat_rates(self):
+        return self._kept("vat_rates")
+
+    def clean_invoice_moment(self):
+        return self._kept("invoice_moment")
 
     def clean_siren(self):
         return clean_siren(self.cleaned_data["siren"])

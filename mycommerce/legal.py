@@ -3,6 +3,7 @@ store settings and the buyer fields of an order. Each returns the number in its 
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum import get_cc_module
 from stdnum.eu import vat
 from stdnum.exceptions import ValidationError as NumberInvalid
 from stdnum.fr import siren, siret
@@ -33,16 +34,24 @@ def clean_siret(value: str) -> str:
 
 
 def clean_vat_number(value: str) -> str:
-    """An intra-community VAT number, its country code first (FR44732829320)."""
-    if not value.strip():
+    """Optional; else a VAT number its country's rules accept (python-stdnum), with its
+    country code first, kept in its compact form (FR40303265045)."""
+    value = value.strip()
+    if not value:
         return ""
+    country = value[:2].lower()
+    if country in vat.MEMBER_STATES or country == "el":
+        module = vat
+    else:
+        module = get_cc_module(country, "vat") if country.isalpha() else None
     try:
-        return vat.validate(value)
+        if module is None:
+            raise NumberInvalid()
+        number = module.validate(value)
     except NumberInvalid:
         raise ValidationError(
-            _(
-                "This VAT number is not valid: check its country code and digits "
-                "(e.g. FR44732829320)."
-            ),
-            code="vat_number",
+            _("Enter a valid VAT number, starting with its country code, such as FR40303265045."),
+            code="invalid_vat_number",
         ) from None
+    # Some countries' modules drop the country code (GB980780684 → 980780684): keep it.
+    return number if number[:2].lower() == country else country.upper() + number

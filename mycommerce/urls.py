@@ -8,6 +8,7 @@ handler403 = "mycommerce.views.permission_denied"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Superusers only (mycommerce/admin.py): sign-in lockouts are lifted there.

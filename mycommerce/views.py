@@ -1,11 +1,13 @@
+import logging
 from copy import copy
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, TemplateView
@@ -13,27 +15,41 @@ from django.views.generic import FormView, TemplateView
 from mycommerce.forms import PlanForm, StoreSettingsForm, StoreSwitchForm
 from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
 from mycommerce.models import Job
-from mycommerce.plans import PLAN_FEATURES, PLAN_ORDER, Feature
+from mycommerce.plan_matrix import plan_matrix
+from mycommerce.plans import PLAN_ORDER
 from mycommerce.roles import Permission, member_can
 from mycommerce.selectors import job_get_for_store, job_is_downloadable, job_state
 from mycommerce.services import job_resume, store_set_plan, store_switch, store_update_settings
+from mycommerce.switching import store_page_after_switch
+
+request_logger = logging.getLogger("django.request")
 
 
 def home(request):
     return redirect("orders:list")
 
 
+@login_not_required
+def favicon(request):
+    """Browsers and tools ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    return redirect(static("favicon.ico"))
+
+
 @require_POST
 @store_member_required
 def switch_store(request):
+    """Change the current store, then show the same page of the new store when it exists
+    there (an order of the old store does not), else its order list."""
     form = StoreSwitchForm(request.POST)
+    store = request.store
     if form.is_valid():
         store = store_switch(request=request, store_id=form.cleaned_data["store"])
         messages.success(request, _("You are now working in %(store)s.") % {"store": store.name})
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        next_url = "orders:list"
-    return redirect(next_url)
+    return redirect(
+        store_page_after_switch(
+            store=store, next_url=request.POST.get("next", ""), host=request.get_host()
+        )
+    )
 
 
 class PlanView(StoreMemberRequiredMixin, FormView):
@@ -46,10 +62,7 @@ class PlanView(StoreMemberRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_change"] = member_can(self.request.membership, Permission.MANAGE_PLAN)
-        context["matrix"] = [
-            (feature, [feature in PLAN_FEATURES[plan] for plan in PLAN_ORDER])
-            for feature in Feature
-        ]
+        context["matrix"] = plan_matrix()
         context["plans"] = PLAN_ORDER
         return context
 
@@ -78,16 +91,27 @@ class StoreSettingsView(StoreMemberRequiredMixin, FormView):
 
 def permission_denied(request, exception=None):
     """The 403 page: a plan refusal names the plan that unlocks the feature, a role refusal
-    the roles that may; neither prints a traceback."""
+    the roles that may. An expected refusal is one line of the log, without a traceback."""
     message = (
         str(exception) if exception and str(exception) else _("You are not allowed to do this.")
     )
-    context = {
-        "message": message,
-        "feature": getattr(exception, "feature", None) if getattr(request, "store", None) else None,
-        "permission": getattr(exception, "permission", None),
-    }
-    return render(request, "403.html", context, status=403)
+    feature = getattr(exception, "feature", None) if getattr(request, "store", None) else None
+    permission = getattr(exception, "permission", None)
+    context = {"message": message, "feature": feature, "permission": permission}
+    response = render(request, "403.html", context, status=403)
+    if feature:
+        reason = f"plan lacks {feature}"
+    else:
+        reason = f"role lacks {permission}" if permission else "permission denied"
+    request_logger.warning(
+        "Forbidden (%s): %s",
+        reason,
+        request.path.encode("unicode_escape").decode("ascii"),
+        extra={"status_code": 403, "request": request},
+    )
+    # Django would log the refusal again, with the exception's traceback (django.utils.log).
+    response._has_been_logged = True
+    return response
 
 
 class JobDetailView(StoreMemberRequiredMixin, TemplateView):

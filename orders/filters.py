@@ -5,18 +5,55 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mycommerce.parsing import parse_id
 from orders.models import Order, OrderLine
 from orders.statuses import FulfillmentStatus, PaymentStatus
+from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX
+
+# Days a filter accepts: far enough for any order, near enough that a day's bounds in any
+# time zone stay within what Python and both databases handle (9999-12-31 + 1 day does not).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+DAY_MESSAGE = _("Enter a date between 1900 and 2999.")
+AMOUNT_MESSAGES = {
+    "min_value": _("Enter an amount of zero or more."),
+    "max_value": _("Enter an amount of at most %(limit_value)s."),
+}
 
 
 def start_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _day_filter(label, method) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label,
+        method=method,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[
+            MinValueValidator(FIRST_DAY, message=DAY_MESSAGE),
+            MaxValueValidator(LAST_DAY, message=DAY_MESSAGE),
+        ],
+    )
+
+
+def _total_filter(label, lookup_expr) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        label=label,
+        field_name="total",
+        lookup_expr=lookup_expr,
+        min_value=0,
+        max_value=MONEY_MAX,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        error_messages=AMOUNT_MESSAGES,
+    )
 
 
 class OrderFilterSet(django_filters.FilterSet):
@@ -33,22 +70,10 @@ class OrderFilterSet(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    date_from = django_filters.DateFilter(
-        label=_("From"),
-        method="filter_date_from",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label=_("To"),
-        method="filter_date_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    total_min = django_filters.NumberFilter(
-        label=_("Total from"), field_name="total", lookup_expr="gte", min_value=0
-    )
-    total_max = django_filters.NumberFilter(
-        label=_("Total to"), field_name="total", lookup_expr="lte", min_value=0
-    )
+    date_from = _day_filter(_("From"), "filter_date_from")
+    date_to = _day_filter(_("To"), "filter_date_to")
+    total_min = _total_filter(_("Total from"), "gte")
+    total_max = _total_filter(_("Total to"), "lte")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=(
@@ -57,11 +82,18 @@ class OrderFilterSet(django_filters.FilterSet):
             ("customer_name", "customer"),
             ("total", "total"),
         ),
+        # Both directions in words of their own (django-filter's "%s (descending)" is made
+        # once, in English, when the class is defined): ascending by field, descending by
+        # "-" and the parameter.
         field_labels={
-            "created_at": _("Date"),
-            "number": _("Reference"),
-            "customer_name": _("Customer"),
-            "total": _("Total"),
+            "created_at": _("Date (oldest first)"),
+            "-date": _("Date (newest first)"),
+            "number": _("Reference (lowest first)"),
+            "-reference": _("Reference (highest first)"),
+            "customer_name": _("Customer (A to Z)"),
+            "-customer": _("Customer (Z to A)"),
+            "total": _("Total (lowest first)"),
+            "-total": _("Total (highest first)"),
         },
     )
 
@@ -94,8 +126,9 @@ class OrderFilterSet(django_filters.FilterSet):
             | Q(customer_email__iexact=value)
             | by_sku
         )
-        if value.isdigit():
-            condition |= Q(number=int(value))
+        number = parse_id(value)
+        if number is not None:
+            condition |= Q(number=number)
         return queryset.filter(condition)
 
     @property

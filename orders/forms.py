@@ -13,6 +13,7 @@ from orders.statuses import (
     fulfillment_next_statuses,
     payment_next_statuses,
 )
+from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX, MONEY_MAX_DIGITS
 
 NO_CHOICE = ("", _("Choose…"))
 
@@ -84,7 +85,11 @@ class FulfillmentStatusForm(_OrderForm):
 class RefundForm(_OrderForm):
     form_name = "refund"
     amount = forms.DecimalField(
-        label=_("Amount"), max_digits=14, decimal_places=2, min_value=Decimal("0.01")
+        label=_("Amount"),
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        min_value=Decimal("0.01"),
+        max_value=MONEY_MAX,
     )
     reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
 

@@ -1,9 +1,11 @@
+import decimal
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from mycommerce.models import Store
@@ -13,13 +15,45 @@ from orders.statuses import (
     FulfillmentStatus,
     PaymentStatus,
 )
+from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 ZERO = Decimal("0.00")
 
 
-def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(
-        verbose_name, max_digits=14, decimal_places=2, default=ZERO, **kwargs
+class MoneyField(models.DecimalField):
+    """A DecimalField that reads back any value its column holds.
+
+    SQLite does not check max_digits on write, and Django's SQLite converter quantises with a
+    context of max_digits digits, so one amount stored past them (before the bounds were
+    enforced) made every page listing that order fail with InvalidOperation. Read here with
+    room for any float SQLite can hold, the order can still be listed, opened and repaired.
+    """
+
+    # Enough digits for the largest double (1.8e308) with its decimal places.
+    READ_PRECISION = 330
+
+    @cached_property
+    def context(self):
+        return decimal.Context(prec=self.READ_PRECISION)
+
+    def to_python(self, value):
+        if isinstance(value, float):  # as DecimalField: a float is rounded to max_digits
+            value = decimal.Context(prec=self.max_digits).create_decimal_from_float(value)
+        return super().to_python(value)
+
+    def deconstruct(self):
+        # The column is a plain DecimalField's: migrations need not know about this class.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
+def money_field(verbose_name, **kwargs) -> MoneyField:
+    return MoneyField(
+        verbose_name,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        default=ZERO,
+        **kwargs,
     )
 
 
@@ -179,7 +213,7 @@ class OrderDiscount(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="discounts")
     label = models.CharField(_("label"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIXED)
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    value = MoneyField(_("value"), max_digits=14, decimal_places=2)
     amount = money_field(_("amount"))
 
     class Meta:
@@ -213,7 +247,7 @@ class OrderTax(models.Model):
 
 class Refund(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    amount = MoneyField(_("amount"), max_digits=14, decimal_places=2)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -10,7 +10,16 @@ from django.utils.translation import gettext as _
 
 from mycommerce.money import format_money
 from orders.models import Order, OrderDiscount, OrderLine, OrderTax
-from orders.totals import DiscountPart, LinePart, TaxPart, Totals, totals_compute
+from orders.totals import (
+    QUANTITY_MAX,
+    DiscountPart,
+    LinePart,
+    TaxPart,
+    Totals,
+    totals_check_bounds,
+    totals_check_inputs,
+    totals_compute,
+)
 
 MAX_LINES = 500
 
@@ -98,14 +107,22 @@ def order_parts_validate(*, currency: str, data: OrderData) -> Totals:
         raise ValidationError(
             _("An order can have at most %(max)d lines.") % {"max": MAX_LINES}, code="too_many"
         )
+    totals_check_inputs(
+        currency=currency,
+        unit_prices=[line.unit_price for line in data.lines],
+        discount_values=[d.value for d in data.discounts],
+        tax_values=[t.value for t in data.taxes],
+        shipping=data.shipping_total,
+    )
     for line in data.lines:
-        if line.quantity < 1:
+        if not 1 <= line.quantity <= QUANTITY_MAX:
             raise ValidationError(_("Quantities must be positive whole numbers."), code="quantity")
         if line.unit_price < 0:
             raise ValidationError(_("Prices cannot be negative."), code="price")
     if data.shipping_total < 0:
         raise ValidationError(_("Shipping cannot be negative."), code="shipping")
     totals = order_totals_for_data(currency=currency, data=data)
+    totals_check_bounds(totals=totals, currency=currency)
     if totals.discounts_exceed_subtotal:
         raise ValidationError(
             _("The discounts (%(discounts)s) are larger than the subtotal (%(subtotal)s).")

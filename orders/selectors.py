@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Store
+from mycommerce.parsing import parse_id, parse_positive_int
 from orders.filters import OrderFilterSet
 from orders.models import Order, OrderEvent, OrderNote, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
@@ -24,6 +25,15 @@ def order_get_for_store(*, store: Store, pk: int) -> Order:
 
 
 MAX_SELECTED_IDS = 10_000
+SELECT_ALL_VALUES = ("1", "true", "on")
+
+
+def order_selection_ids(data) -> tuple[set[int], bool]:
+    """The ids of a selection form's `ids` (repeated), and whether some were not valid ids
+    (not ASCII digits, zero, or past 64 bits)."""
+    raw_ids = data.getlist("ids") if hasattr(data, "getlist") else list(data.get("ids", []))
+    parsed = [parse_id(value) for value in raw_ids]
+    return {pk for pk in parsed if pk is not None}, None in parsed
 
 
 def order_selection_for_store(*, store: Store, data) -> tuple[QuerySet[Order], list[str]]:
@@ -37,21 +47,23 @@ def order_selection_for_store(*, store: Store, data) -> tuple[QuerySet[Order], l
     """
     base = order_queryset_for_store(store=store)
     problems: list[str] = []
-    if data.get("select_all") in ("1", "true", "on"):
+    if data.get("select_all") in SELECT_ALL_VALUES:
         filterset = OrderFilterSet(data, queryset=base)
         if not filterset.is_valid():
             problems.append(_("The filters are not valid; nothing was selected."))
             return base.none(), problems
         return filterset.qs, problems
-    raw_ids = data.getlist("ids") if hasattr(data, "getlist") else list(data.get("ids", []))
-    ids = {int(value) for value in raw_ids if str(value).isdigit()}
-    if len(raw_ids) != len(ids) and any(not str(v).isdigit() for v in raw_ids):
+    ids, invalid = order_selection_ids(data)
+    if invalid:
         problems.append(_("Some selected ids were not valid and were ignored."))
     if len(ids) > MAX_SELECTED_IDS:
         problems.append(_("Too many orders selected at once; use “select all matching” instead."))
         return base.none(), problems
+    if not ids:
+        # An empty IN () is no SQL at all: an empty queryset, not one that fails when run.
+        return base.none(), problems
     queryset = base.filter(pk__in=ids).order_by("-created_at", "-pk")
-    found = set(queryset.values_list("pk", flat=True)) if ids else set()
+    found = set(queryset.values_list("pk", flat=True))
     if ids - found:
         problems.append(
             _("%(count)d selected orders were not found in this store and were ignored.")
@@ -134,7 +146,7 @@ def order_list_page(*, store: Store, data) -> OrderListPage:
     facets = order_facets(store=store, data=data, filterset=filterset)
 
     raw_per_page = data.get("per_page") or ""
-    per_page = int(raw_per_page) if raw_per_page.isdigit() else PAGE_SIZES[0]
+    per_page = parse_positive_int(raw_per_page, maximum=max(PAGE_SIZES))
     if per_page not in PAGE_SIZES:
         if raw_per_page:
             problems.append(_("Choose 25, 50 or 100 orders per page."))
@@ -144,7 +156,10 @@ def order_list_page(*, store: Store, data) -> OrderListPage:
     paginator.count = facets.total
     raw_page = data.get("page") or "1"
     try:
-        page = paginator.page(raw_page)
+        page_number = parse_positive_int(raw_page)
+        if page_number is None:
+            raise PageNotAnInteger
+        page = paginator.page(page_number)
     except PageNotAnInteger:
         problems.append(_("“%(page)s” is not a page number.") % {"page": raw_page[:20]})
         page = paginator.page(1)

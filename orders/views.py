@@ -2,17 +2,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.utils.translation import ngettext
 from django.views import View
 
 from mycommerce.mixins import StoreMemberRequiredMixin
+from mycommerce.parsing import parse_next_url
 from mycommerce.plans import Feature, store_has_feature
 from mycommerce.roles import ensure_member_can
 from orders.actions import BULK_ACTIONS
@@ -31,6 +33,7 @@ from orders.selectors import (
     order_detail_for_store,
     order_get_for_store,
     order_list_page,
+    order_queryset_for_store,
     order_selection_for_store,
 )
 from orders.services import (
@@ -114,9 +117,7 @@ class OrderListView(StoreMemberRequiredMixin, View):
         return render(request, self.template_name, context)
 
     def post(self, request):
-        back = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(back, {request.get_host()}) or not back:
-            back = reverse("orders:list")
+        back = parse_next_url(request.POST.get("next"), request=request) or reverse("orders:list")
         form = BulkActionForm(request.POST, actions=BULK_ACTIONS)
         if not form.is_valid():
             for errors in form.errors.values():
@@ -142,29 +143,36 @@ class OrderListView(StoreMemberRequiredMixin, View):
             messages.success(
                 request,
                 ngettext(
-                    "%(count)d order changed.", "%(count)d orders changed.", len(result.changed)
+                    "%(count)s order changed.", "%(count)s orders changed.", len(result.changed)
                 )
-                % {"count": len(result.changed)},
+                % {"count": intcomma(len(result.changed))},
             )
         if result.skipped:
-            shown = "; ".join(
-                f"{reference}: {reason}" for reference, reason in result.skipped[:SKIPPED_SHOWN]
-            )
-            more = len(result.skipped) - SKIPPED_SHOWN
-            if more > 0:
-                shown += " " + _("(and %(count)d more)") % {"count": more}
             messages.warning(
-                request,
-                ngettext(
-                    "%(count)d order skipped: %(details)s",
-                    "%(count)d orders skipped: %(details)s",
-                    len(result.skipped),
-                )
-                % {"count": len(result.skipped), "details": shown},
+                request, skip_report(store=request.store, skipped=result.skipped), "skip-report"
             )
         if not result.changed and not result.skipped:
             messages.warning(request, _("No order matched the selection."))
         return redirect(back)
+
+
+def skip_report(*, store, skipped: list[tuple[str, str]]) -> str:
+    """The orders a bulk change skipped, grouped by reason, each reference a link to its order
+    (at most SKIPPED_SHOWN of them). Rendered by a template, so references and reasons are
+    escaped; the message is marked safe for the messages include."""
+    shown = skipped[:SKIPPED_SHOWN]
+    pks = dict(
+        order_queryset_for_store(store=store)
+        .filter(reference__in={reference for reference, _reason in shown})
+        .values_list("reference", "pk")
+    )
+    groups: dict[str, list[tuple[str, int | None]]] = {}
+    for reference, reason in shown:
+        groups.setdefault(reason, []).append((reference, pks.get(reference)))
+    return render_to_string(
+        "orders/includes/skip_report.html",
+        {"count": len(skipped), "groups": groups.items(), "more": len(skipped) - len(shown)},
+    )
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,9 @@
 
 from django import template
 
-from invoices.issuing import invoice_issue_refusal
+from invoices.models import Invoice
 from invoices.selectors import invoice_documents_for_order
+from orders.statuses import PaymentStatus
 
 register = template.Library()
 
@@ -11,7 +12,9 @@ register = template.Library()
 @register.simple_tag
 def order_documents(order) -> dict:
     """The order's issued documents, and whether an invoice can be issued by hand now."""
-    return {
-        "documents": invoice_documents_for_order(order=order),
-        "issuable": invoice_issue_refusal(order) is None,
-    }
+    documents = invoice_documents_for_order(order=order)
+    # As invoice_issue_refusal decides, from the one query above.
+    issuable = order.payment_status != PaymentStatus.CANCELLED and not any(
+        d.kind == Invoice.Kind.INVOICE or d.reason == Invoice.Reason.CANCELLATION for d in documents
+    )
+    return {"documents": documents, "issuable": issuable}

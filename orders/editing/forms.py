@@ -19,6 +19,7 @@ from orders.parts import (
     order_parts_validate,
 )
 from orders.policies import MANUAL_SOURCES
+from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, AmountTooLarge
 
 ADDRESS_PARTS = ("name", "street", "postcode", "city", "country")
 MAX_QUANTITY = 1_000_000
@@ -26,11 +27,21 @@ MAX_PRICE = Decimal("999999999.99")
 ZERO = Decimal("0")
 
 
-def _money_field(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(
+class AmountField(forms.DecimalField):
+    """An amount typed in the form; "-0" is zero (kept negative, it showed as "-€0.00")."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and value.is_zero():
+            value = value.copy_abs()
+        return value
+
+
+def _money_field(label, **kwargs) -> AmountField:
+    return AmountField(
         label=label,
-        max_digits=14,
-        decimal_places=2,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         min_value=ZERO,
         max_value=MAX_PRICE,
         error_messages={"min_value": _("Amounts cannot be negative.")},
@@ -139,10 +150,10 @@ class DiscountForm(CompactRowForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=OrderDiscount.Kind.choices, initial=OrderDiscount.Kind.FIXED
     )
-    value = forms.DecimalField(
+    value = AmountField(
         label=_("Value"),
-        max_digits=14,
-        decimal_places=2,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
         validators=[MinValueValidator(Decimal("0.01"))],
         max_value=MAX_PRICE,
         error_messages={"min_value": _("A discount must be more than zero.")},
@@ -160,7 +171,7 @@ class TaxForm(CompactRowForm):
     kind = forms.ChoiceField(
         label=_("Kind"), choices=OrderTax.Kind.choices, initial=OrderTax.Kind.RATE
     )
-    value = forms.DecimalField(
+    value = AmountField(
         label=_("Value"),
         max_digits=14,
         decimal_places=3,
@@ -194,12 +205,14 @@ TaxFormSet = forms.formset_factory(
 )
 
 
-def _kept(formset) -> list[dict]:
+def _kept_forms(formset) -> list[forms.Form]:
     return [
-        form.cleaned_data
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+def _kept(formset) -> list[dict]:
+    return [form.cleaned_data for form in _kept_forms(formset)]
 
 
 class OrderFormBundle:
@@ -234,11 +247,27 @@ class OrderFormBundle:
             return False
         try:
             self.totals = order_parts_validate(currency=currency, data=self.order_data())
+        except AmountTooLarge as error:
+            self._place_amount_error(error)
+            return False
         except ValidationError as error:
             formset = self.discounts if error.code == "discount_too_large" else self.lines
             formset._non_form_errors.extend(error.messages)
             return False
         return valid
+
+    def _place_amount_error(self, error: AmountTooLarge) -> None:
+        """At the field that made the amount too large: the line's price, the discount's or
+        the tax's value, the shipping cost; the subtotal and total above the lines."""
+        rows = {"line": self.lines, "discount": self.discounts, "tax": self.taxes}
+        if error.part == "shipping":
+            self.form.add_error("shipping_total", error)
+        elif error.part in rows and error.index is not None:
+            kept = _kept_forms(rows[error.part])
+            field = "unit_price" if error.part == "line" else "value"
+            kept[error.index].add_error(field, error)
+        else:
+            self.lines._non_form_errors.extend(error.messages)
 
     @property
     def has_errors(self) -> bool:

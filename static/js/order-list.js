@@ -7,15 +7,29 @@
   var allBox = document.getElementById("select-all-matching");
   var counter = document.getElementById("selected-count");
   var rows = Array.prototype.slice.call(form.querySelectorAll("input.row-select"));
+  var language = document.documentElement.lang || "en";
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(language) : null;
+
+  // "1 sélectionnée", "2 sélectionnées": both forms come translated from the server.
+  function selectedLabel(count) {
+    var one = plural ? plural.select(count) === "one" : count === 1;
+    var template = one ? form.dataset.selectedOne : form.dataset.selectedOther;
+    return template.replace("{count}", count.toLocaleString(language));
+  }
+
+  // On a phone the bulk actions fold until there is a selection to act on.
+  var bulk = document.getElementById("bulk-actions");
+  if (bulk && window.matchMedia("(max-width: 767.98px)").matches) bulk.open = false;
 
   function refresh() {
     var checked = rows.filter(function (box) { return box.checked; }).length;
+    if (bulk && (checked || (allBox && allBox.checked))) bulk.open = true;
     if (pageBox) {
       pageBox.checked = rows.length > 0 && checked === rows.length;
       pageBox.indeterminate = checked > 0 && checked < rows.length;
     }
     if (counter) {
-      counter.textContent = allBox && allBox.checked ? "" : (checked ? checked + " " + form.dataset.selectedLabel : "");
+      counter.textContent = allBox && allBox.checked ? "" : (checked ? selectedLabel(checked) : "");
     }
   }
 

@@ -69,6 +69,7 @@ def test_from_the_list_filter_paid_then_export_all(page: Page, live_server):
 
     sign_in(page, live_server, membership.user.username)
     page.goto(f"{live_server.url}/orders/")
+    page.get_by_text("More filters").click()
     page.locator("label[for=payment-paid]").click()
     page.get_by_role("button", name="Filter", exact=True).click()
     page.get_by_test_id("export-all").click()

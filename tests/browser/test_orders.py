@@ -19,6 +19,7 @@ def test_filter_paid_select_two_and_mark_them_shipped(page: Page, live_server):
     unpaid = OrderFactory(store=store, customer_name="Pas payé")
 
     sign_in(page, live_server, membership.user.username)
+    page.get_by_text("More filters").click()
     page.locator("label[for='payment-paid']").click()
     page.get_by_role("button", name="Filter").click()
     page.wait_for_load_state()

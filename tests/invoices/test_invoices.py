@@ -53,7 +53,7 @@ def test_an_order_without_invoice_prints_as_a_pro_forma_never_as_an_invoice(stor
     assert response["Content-Type"] == "application/pdf"
     assert f"pro-forma-{order.reference}.pdf" in response["Content-Disposition"]
     [text] = pages_text(response_bytes(response))
-    assert "Pro forma" in text and "ce document n'est pas une facture" in text
+    assert "Pro forma" in text and "ce document n’est pas une facture" in text
     assert "Facture n°" not in text
     assert order.reference in text and "Facturé à" in text
     assert "N° de TVA : FR44732829320" in text

@@ -57,7 +57,7 @@ def test_an_invoice_to_a_business_buyer_carries_every_legal_mention(company, sta
 
     for wording in (
         f"Facture n° {invoice.number}",
-        "Date d'émission",
+        "Date d’émission",
         "Prix unitaire HT",
         "Taux TVA",
         "Total HT",
@@ -82,7 +82,7 @@ def test_an_invoice_to_a_business_buyer_carries_every_legal_mention(company, sta
         "Conditions de paiement : Paiement à 30 jours fin de mois",
         "pénalités au taux annuel de 12 %",
         "Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40,00 €",
-        "Pas d'escompte pour paiement anticipé.",
+        "Pas d’escompte pour paiement anticipé.",
     ):
         assert wording in text, wording
     assert "50,00 €" in text and "10,00 €" in text and "60,00 €" in text
@@ -115,7 +115,7 @@ def test_a_credit_note_refers_to_its_invoice(company, staff):
     text = document_text(client_for(staff), note)
     assert f"Avoir n° {note.number}" in text
     assert f"Rectifie la facture n° {invoice.number} du " in text
-    assert "Total TTC de l'avoir" in text and "12,00 €" in text
+    assert "Total TTC de l’avoir" in text and "12,00 €" in text
     assert "TVA 20 %" in text and "2,00 €" in text and "10,00 €" in text
 
 

@@ -84,5 +84,5 @@ def test_the_batch_prints_issued_documents_and_pro_formas_where_none(store, staf
     text = pdf_text(b"".join(response.streaming_content))
     invoice, note = Invoice.objects.filter(order=invoiced).order_by("pk")
     assert f"Facture n° {invoice.number}" in text and f"Avoir n° {note.number}" in text
-    assert text.count("ce document n'est pas une facture") == 1
+    assert text.count("ce document n’est pas une facture") == 1
     assert invoice.issued_on <= date.today()

@@ -7,11 +7,7 @@ pytestmark = pytest.mark.django_db
 VALID = {
     "name": "MaBoutique",
     "legal_address": "3 rue Neuve\n69001 Lyon",
-    "vat_number": "FR11123456782",
-    "vat_rates": "20, 10, 5.5, 2.1, 0",
-    "vat_regime": "normal",
-    "price_mode": "ttc",
-    "invoice_moment": "paid",
+    "vat_number": "FR40303265045",
     "currency": "eur",
     "language": "en",
     "timezone": "Europe/Paris",
@@ -51,6 +47,40 @@ def test_bad_settings_are_refused_at_the_field(store, owner, field, value, messa
     assert store.vat_number == "FR44732829320"
 
 
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("fr 40 303 265 045", "FR40303265045"),
+        ("DE136695976", "DE136695976"),
+        ("GB980780684", "GB980780684"),
+        ("CHE-116.281.710 MWST", "CHE116281710MWST"),
+        ("", ""),
+    ],
+)
+def test_a_vat_number_is_checked_by_its_country_rules_and_kept_compact(
+    store, admin_member, typed, kept
+):
+    response = client_for(admin_member).post("/settings/store/", {**VALID, "vat_number": typed})
+    assert response.status_code == 302
+    store.refresh_from_db()
+    assert store.vat_number == kept
+
+
+@pytest.mark.parametrize("typed", ["pas un numéro", "FR40303265046", "12345678901", "ZZ123"])
+def test_a_wrong_vat_number_is_refused_at_its_field_in_french(store, admin_member, typed):
+    client = client_for(admin_member)
+    client.cookies["django_language"] = "fr"
+    response = client.post("/settings/store/", {**VALID, "vat_number": typed})
+    assert response.status_code == 200
+    errors = response.context["form"].errors["vat_number"]
+    assert errors == [
+        "Saisissez un numéro de TVA valide, précédé du code de son pays, par exemple FR40303265045."
+    ]
+    assert 'id="id_vat_number_error"' in response.content.decode()
+    store.refresh_from_db()
+    assert store.vat_number == "FR44732829320"
+
+
 LEGAL = {
     **VALID,
     "legal_name": "MaBoutique SAS",
@@ -86,7 +116,7 @@ def test_the_legal_identity_is_saved_in_compact_form(store, admin_member):
         ("siren", "732829321", "SIREN of 9 digits"),
         ("siret", "73282932000075", "SIRET of 14 digits"),
         ("siret", "12345678200010", "must start with the SIREN"),
-        ("vat_number", "FR40123456789", "VAT number is not valid"),
+        ("vat_number", "FR40123456789", "Enter a valid VAT number"),
         ("vat_number", "FR11123456782", "ends with the SIREN"),
         ("vat_rates", "20, vingt", "separated by commas"),
         ("vat_rates", "120", "between 0 and 99.99"),

@@ -12,7 +12,8 @@ PAYMENT = {
 FULFILLMENT = {
     "awaiting_processing": ("Awaiting processing", "Traitement en attente"),
     "processing": ("Processing", "En cours de traitement"),
-    "ready_for_pickup": ("Ready for pickup", "Prêt à l'enlèvement"),
+    # DESIGN.md's wording, with the catalogue's typographic apostrophe.
+    "ready_for_pickup": ("Ready for pickup", "Prêt à l’enlèvement"),
     "shipped": ("Shipped", "Expédié"),
     "delivered": ("Delivered", "Livré"),
     "will_not_deliver": ("Will not deliver", "Non livré"),

@@ -48,13 +48,12 @@ STORES = [
         "name": "Succursale Lyon",
         "plan": Plan.FREE,
         "legal_address": "8 place Bellecour\n69002 Lyon\nFrance",
-        # A micro-entreprise under the VAT threshold: no VAT, the art. 293 B mention.
         "legal": {
             "legal_name": "Claire Dubois",
             "legal_form": "EI",
-            "siren": "123456782",
-            "siret": "12345678200010",
-            "vat_regime": "franchise",
+            "siren": "987654324",
+            "siret": "98765432400019",
+            "vat_number": "FR14987654324",
         },
         "usernames": ("lyon-owner", "lyon-admin", "lyon-staff"),
     },
@@ -243,7 +242,7 @@ class Command(BaseCommand):
                     taxes.append(
                         OrderTax(
                             order_id=order.pk,
-                            name="TVA 20 %",
+                            name="TVA",
                             kind=OrderTax.Kind.RATE,
                             value=VAT_RATE,
                             amount=order.tax_total,

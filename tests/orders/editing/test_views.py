@@ -160,7 +160,7 @@ def test_preview_shows_recomputed_totals_without_saving(staff_client, order):
         ({"lines": [{"name": "Tasse", "quantity": "1", "unit_price": "-1"}]}, "cannot be negative"),
         ({"lines": [{"name": "Tasse", "quantity": "1", "unit_price": "1,2,3"}]}, "Enter a number"),
         ({"lines": [{"name": "Tasse", "quantity": "1", "unit_price": "abc"}]}, "Enter a number"),
-        ({"lines": []}, "Please submit at least 1 form"),
+        ({"lines": []}, "An order needs at least one line"),
         (
             {"lines": [{"name": "T", "quantity": "1", "unit_price": "1", "DELETE": "on"}]},
             "at least",
