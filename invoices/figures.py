@@ -1,14 +1,19 @@
 """The figures an invoice prints, per line and per VAT rate, read from an order.
 
 The computation itself is orders/totals.py's; this only lays its result out for a document.
+With prices typed tax-inclusive, a line's price excluding VAT is shown rounded from its
+own (line ÷ (1 + rate)); the legal figures are the per-rate base, VAT and total.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from orders.models import Order, OrderTax
+from orders.totals import DiscountPart, LinePart, RateTotal, VatScheme, totals_compute
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -19,14 +24,6 @@ class DocumentLine:
     unit_price_ht: Decimal
     vat_rate: Decimal
     total_ht: Decimal
-
-
-@dataclass(frozen=True)
-class RateTotal:
-    rate: Decimal
-    base: Decimal
-    vat: Decimal
-    total: Decimal
 
 
 @dataclass(frozen=True)
@@ -45,8 +42,63 @@ def _order_rate(order: Order) -> Decimal:
     return Decimal(rates[0]) if len(rates) == 1 else ZERO
 
 
+def _excluding_vat(amount: Decimal, rate: Decimal, order: Order) -> Decimal:
+    if not order.prices_include_vat or not order.charges_vat:
+        return amount
+    return (amount * HUNDRED / (HUNDRED + rate)).quantize(CENT, ROUND_HALF_UP)
+
+
+def _per_line_figures(order: Order, lines) -> Figures:
+    totals = totals_compute(
+        currency=order.currency,
+        lines=[LinePart(line.quantity, line.unit_price, line.vat_rate) for line in lines],
+        discounts=[DiscountPart(d.kind, d.value) for d in order.discounts.all()],
+        shipping=order.shipping_total,
+        vat=VatScheme(
+            prices_include_vat=order.prices_include_vat,
+            shipping_rate=order.shipping_vat_rate,
+            charges_vat=order.charges_vat,
+        ),
+    )
+    rate_of = (lambda line: line.vat_rate) if order.charges_vat else (lambda line: ZERO)
+    labels = ", ".join(d.label for d in order.discounts.all())
+    return Figures(
+        lines=[
+            DocumentLine(
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price_ht=_excluding_vat(line.unit_price, rate_of(line), order),
+                vat_rate=rate_of(line),
+                total_ht=_excluding_vat(line.line_total, rate_of(line), order),
+            )
+            for line in lines
+        ],
+        # Per rate, the discounts and shipping as they reduce and add to its base.
+        discounts=[
+            (
+                f"{labels} ({r.rate.normalize():f} %)" if len(totals.rates) > 1 else labels,
+                _excluding_vat(r.discount, r.rate, order),
+            )
+            for r in totals.rates
+            if r.discount
+        ],
+        shipping=[
+            (r.rate, _excluding_vat(r.shipping, r.rate, order)) for r in totals.rates if r.shipping
+        ],
+        rates=list(totals.rates),
+        total_ht=sum((r.base for r in totals.rates), ZERO),
+        total_vat=totals.tax_total,
+        total_ttc=totals.total,
+    )
+
+
 def order_figures(*, order: Order) -> Figures:
     """The order's lines, discounts, shipping and VAT per rate, excluding VAT."""
+    lines = list(order.lines.all())
+    if lines and all(line.vat_rate is not None for line in lines):
+        return _per_line_figures(order, lines)
+    # Taxed as a whole (orders the migration could not give a rate per line).
     rate = _order_rate(order)
     lines = [
         DocumentLine(

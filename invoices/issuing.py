@@ -35,6 +35,7 @@ from orders.listeners import (
 from orders.locks import order_lock
 from orders.models import Order, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
+from orders.totals import totals_spread
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -122,13 +123,6 @@ def _was_cancelled(order: Order) -> bool:
     )
 
 
-def _split(amount: Decimal, rates: list[RateTotal]) -> list[Decimal]:
-    """`amount` spread over the rates pro rata of their totals, the cents left to the last."""
-    whole = sum((r.total for r in rates), ZERO)
-    shares = [(amount * r.total / whole).quantize(CENT, ROUND_HALF_UP) for r in rates[:-1]]
-    return [*shares, amount - sum(shares, ZERO)]
-
-
 def _credit_figures(invoice: Invoice, amount: Decimal | None, label: str) -> Figures:
     """A credit note's figures: the whole invoice (its own lines) when nothing was credited
     yet and all of it is; otherwise one line per rate, the VAT taken out of each share."""
@@ -138,7 +132,8 @@ def _credit_figures(invoice: Invoice, amount: Decimal | None, label: str) -> Fig
         rates = outstanding
     else:
         rates = []
-        for rate, share in zip(outstanding, _split(amount, outstanding)):
+        shares = totals_spread(amount, [r.total for r in outstanding], invoice.currency)
+        for rate, share in zip(outstanding, shares):
             base = (share * HUNDRED / (HUNDRED + rate.rate)).quantize(CENT, ROUND_HALF_UP)
             rates.append(RateTotal(rate.rate, base, share - base, share))
     snapshot = invoice.snapshot

@@ -173,8 +173,10 @@ def change_line_field(*, line: str, field: str, before, after) -> dict:
     return {"change": "line_field", "line": line, "field": field, "before": before, "after": after}
 
 
-def change_order_field(*, field: str, before: str, after: str) -> dict:
-    """An editable field of Order (customer, addresses, shipping method)."""
+def change_order_field(*, field: str, before, after) -> dict:
+    """An editable field of Order (customer, addresses, shipping method, buyer, delivery
+    date: a date is stored as its ISO text)."""
+    before, after = ("" if v is None else str(v) for v in (before, after))
     return {"change": "order_field", "field": field, "before": before, "after": after}
 
 

@@ -105,6 +105,14 @@ class Order(models.Model):
     tax_total = money_field(_("taxes"))
     shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
     shipping_total = money_field(_("shipping"))
+    # VAT per line (orders/totals.py): how this order's prices were typed and taxed, fixed
+    # when it is placed, so a later change of the store's settings changes no total.
+    prices_include_vat = models.BooleanField(_("prices include VAT"), default=False)
+    charges_vat = models.BooleanField(_("VAT charged"), default=True)
+    # Empty: shipping follows the goods' rates. Orders from before keep their untaxed 0.
+    shipping_vat_rate = models.DecimalField(
+        _("shipping VAT rate"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     total = money_field(_("total"))
     refunded_total = money_field(_("refunded"))
 
@@ -194,6 +202,10 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = money_field(_("unit price"))
     line_total = money_field(_("line total"))
+    # Percent; empty on orders still taxed as a whole (order-level taxes).
+    vat_rate = models.DecimalField(
+        _("VAT rate"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("order line")
