@@ -1,4 +1,5 @@
 from datetime import timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from mycommerce.jobs import job_kind_label
 from mycommerce.plans import Plan
 from mycommerce.roles import Role
+
+# The French VAT rates (CGI art. 278 to 281 nonies), as strings: JSON keeps them exact.
+FRENCH_VAT_RATES = ("20", "10", "5.5", "2.1", "0")
+
+
+def default_vat_rates() -> list[str]:
+    return list(FRENCH_VAT_RATES)
 
 
 class Store(models.Model):
@@ -19,9 +27,73 @@ class Store(models.Model):
         A4 = "A4", _("A4")
         LETTER = "Letter", _("US Letter")
 
+    class VatRegime(models.TextChoices):
+        NORMAL = "normal", _("VAT charged")
+        FRANCHISE = "franchise", _("VAT exemption for small businesses (art. 293 B of the CGI)")
+
+    class PriceMode(models.TextChoices):
+        TAX_INCLUSIVE = "ttc", _("Prices include VAT")
+        TAX_EXCLUSIVE = "ht", _("Prices exclude VAT")
+
+    class InvoiceMoment(models.TextChoices):
+        PAID = "paid", _("When the order is paid")
+        SHIPPED = "shipped", _("When the order is shipped")
+        MANUAL = "manual", _("By hand, from the order page")
+
     name = models.CharField(_("name"), max_length=120)
-    legal_address = models.TextField(_("legal address"), blank=True)
-    vat_number = models.CharField(_("VAT number"), max_length=32, blank=True)
+    legal_address = models.TextField(_("registered address"), blank=True)
+    vat_number = models.CharField(_("intra-community VAT number"), max_length=32, blank=True)
+    # The seller's legal identity, printed on every invoice (L441-9 of the Code de commerce).
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    legal_form = models.CharField(
+        _("legal form"), max_length=60, blank=True, help_text=_("e.g. SAS, SARL, EURL, EI")
+    )
+    share_capital = models.DecimalField(
+        _("share capital"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    rcs_city = models.CharField(
+        _("trade register (RCS) city"),
+        max_length=120,
+        blank=True,
+        help_text=_("The city of the RCS registration, e.g. Paris; or the trade register."),
+    )
+    logo = models.ImageField(_("logo"), upload_to="stores/logos/", blank=True)
+    payment_terms = models.CharField(
+        _("payment terms"),
+        max_length=255,
+        blank=True,
+        help_text=_("Empty: payable on receipt of the invoice."),
+    )
+    late_payment_rate = models.DecimalField(
+        _("late-payment penalty rate (% a year)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Empty: three times the legal interest rate, the legal minimum."),
+    )
+    recovery_indemnity = models.BooleanField(
+        _("print the €40 recovery indemnity for business buyers"), default=True
+    )
+    invoice_footer = models.TextField(_("invoice footer"), blank=True)
+    vat_regime = models.CharField(
+        _("VAT regime"), max_length=10, choices=VatRegime.choices, default=VatRegime.NORMAL
+    )
+    price_mode = models.CharField(
+        _("prices are entered"),
+        max_length=3,
+        choices=PriceMode.choices,
+        default=PriceMode.TAX_INCLUSIVE,
+    )
+    vat_rates = models.JSONField(_("VAT rates"), default=default_vat_rates, blank=True)
+    invoice_moment = models.CharField(
+        _("invoices are issued"),
+        max_length=10,
+        choices=InvoiceMoment.choices,
+        default=InvoiceMoment.PAID,
+    )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     language = models.CharField(
         _("language"), max_length=5, choices=Language.choices, default=Language.FRENCH
@@ -40,6 +112,14 @@ class Store(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def vat_rate_choices(self) -> list[Decimal]:
+        return [Decimal(rate) for rate in (self.vat_rates or FRENCH_VAT_RATES)]
+
+    @property
+    def charges_vat(self) -> bool:
+        return self.vat_regime != self.VatRegime.FRANCHISE
 
 
 class Membership(models.Model):

@@ -48,8 +48,23 @@ def store_set_plan(*, membership: Membership, plan: str) -> Store:
 
 STORE_SETTINGS_FIELDS = (
     "name",
-    "legal_address",
+    "legal_name",
+    "legal_form",
+    "share_capital",
+    "siren",
+    "siret",
+    "rcs_city",
     "vat_number",
+    "legal_address",
+    "logo",
+    "vat_regime",
+    "price_mode",
+    "vat_rates",
+    "invoice_moment",
+    "payment_terms",
+    "late_payment_rate",
+    "recovery_indemnity",
+    "invoice_footer",
     "currency",
     "language",
     "timezone",
@@ -63,7 +78,9 @@ def store_update_settings(*, membership: Membership, data: dict) -> Store:
     store = membership.store
     for field in STORE_SETTINGS_FIELDS:
         if field in data:
-            setattr(store, field, data[field])
+            value = data[field]
+            # A cleared logo comes as False (Django's ClearableFileInput).
+            setattr(store, field, "" if field == "logo" and value is False else value)
     store.full_clean()
     store.save(update_fields=[f for f in STORE_SETTINGS_FIELDS if f in data])
     return store

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ninja",
     "numbering",
     "orders",
+    "invoices",
     "exports",
     "reports",
     "carts",

@@ -31,7 +31,7 @@ PDF_LIBRARIES = {
 }
 # Without it WeasyPrint still loads but subsets fonts with fontTools: slower, and deprecated.
 OPTIONAL_PDF_LIBRARIES = {"libharfbuzz-subset.so.0"}
-# Every font-family of templates/orders/invoices/*.html (generic families aside).
+# Every font-family of templates/invoices/*.html (generic families aside).
 INVOICE_FONTS = {"DejaVu Sans": "fonts-dejavu-core"}
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SOFFICE = os.environ.get("SOFFICE", "soffice")

@@ -23,6 +23,8 @@ urlpatterns = [
     path("settings/plan/", views.PlanView.as_view(), name="plan"),
     path("settings/numbering/", include("numbering.urls")),
     path("orders/", include("orders.urls")),
+    # /invoices/, and the PDFs of an order, which keep their addresses under /orders/.
+    path("", include("invoices.urls")),
     path("exports/", include("exports.urls")),
     path("reports/", include("reports.urls")),
     path("carts/", include("carts.urls")),

@@ -4,7 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from numbering.models import NumberSequence
 from numbering.services import numbering_too_low_error
-from numbering.validators import AFFIX_MAX_LENGTH, ASCII_INTEGER, MAX_NUMBER, validate_affix
+from numbering.validators import (
+    AFFIX_MAX_LENGTH,
+    ASCII_INTEGER,
+    INVOICE_PREFIX_MAX_LENGTH,
+    MAX_NUMBER,
+    validate_affix,
+)
 
 
 class AsciiIntegerField(forms.IntegerField):
@@ -63,3 +69,38 @@ class NumberingSettingsForm(forms.Form):
 
     def _left_as_shown(self, value: int) -> bool:
         return str(value) == str(self.data.get(self.add_prefix("seen_next_number"), "")).strip()
+
+
+class InvoiceSeriesForm(forms.Form):
+    prefix = forms.CharField(
+        label=_("Prefix"),
+        required=False,
+        strip=False,
+        max_length=INVOICE_PREFIX_MAX_LENGTH,
+        validators=[validate_affix],
+        help_text=_("Up to 10 letters, digits or - _ / . # before the year, e.g. FA."),
+    )
+    yearly_restart = forms.BooleanField(
+        label=_("Restart at 1 every year"),
+        required=False,
+        help_text=_("The first invoice of each year gets the number 1 (FA-2027-000001)."),
+    )
+    first_number = AsciiIntegerField(
+        label=_("Number of the first invoice"),
+        min_value=1,
+        max_value=MAX_NUMBER,
+        help_text=_(
+            "To continue a series kept elsewhere until now. It can be set until the first "
+            "invoice is issued; after that only the series moves it."
+        ),
+    )
+
+    def __init__(self, *args, started: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.started = started
+        if started:
+            self.fields["first_number"].disabled = True
+            self.fields["first_number"].required = False
+
+    def first_number_to_save(self) -> int | None:
+        return None if self.started else self.cleaned_data.get("first_number")

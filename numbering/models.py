@@ -65,3 +65,31 @@ class NumberingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class InvoiceSeries(models.Model):
+    """The per-store invoice counter: one gapless, chronological series for invoices and
+    credit notes (article 242 nonies A of the CGI), e.g. FA-2026-000123.
+
+    Moved only by `invoice_series_allocate`, inside the transaction that issues the document;
+    the first number can be set once, before anything is issued, to continue an earlier series.
+    """
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="invoice_series")
+    prefix = models.CharField(_("prefix"), max_length=10, default="FA", blank=True)
+    yearly_restart = models.BooleanField(_("restart at 1 every year"), default=True)
+    next_number = models.PositiveBigIntegerField(_("next invoice number"), default=1)
+    # The year of the last number issued: a new year restarts the count when yearly_restart.
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    issued_count = models.PositiveBigIntegerField(default=0)
+    last_issued_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invoice series")
+        verbose_name_plural = _("invoice series")
+
+    def __str__(self) -> str:
+        return f"{self.store}: {self.prefix}"
+
+    def format(self, *, number: int, year: int) -> str:
+        return "-".join(part for part in (self.prefix, str(year), f"{number:06d}") if part)

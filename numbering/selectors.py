@@ -1,8 +1,11 @@
+from zoneinfo import ZoneInfo
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from mycommerce.models import Store
 from numbering.collisions import taken_numbers
-from numbering.models import NumberingChange, NumberSequence, RetiredFormat
+from numbering.models import InvoiceSeries, NumberingChange, NumberSequence, RetiredFormat
 
 
 def numbering_settings_for_store(*, store: Store) -> NumberSequence:
@@ -45,3 +48,17 @@ def numbering_change_list(*, store: Store, limit: int = 50) -> QuerySet[Numberin
         .select_related("changed_by")
         .order_by("-changed_at", "-pk")[:limit]
     )
+
+
+def invoice_series_for_store(*, store: Store) -> InvoiceSeries:
+    """The store's invoice series; defaults (unsaved) before its first invoice."""
+    return InvoiceSeries.objects.filter(store=store).first() or InvoiceSeries(store=store)
+
+
+def invoice_series_preview(*, store: Store) -> str:
+    """The number the next invoice would get if it were issued today."""
+    series = invoice_series_for_store(store=store)
+    today = timezone.localdate(timezone=ZoneInfo(store.timezone))
+    year = max(today, series.last_issued_on or today).year
+    restart = series.yearly_restart and series.year is not None and year != series.year
+    return series.format(number=1 if restart else series.next_number, year=year)

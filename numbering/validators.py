@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 AFFIX_MAX_LENGTH = 20
+INVOICE_PREFIX_MAX_LENGTH = 10
 AFFIX_SYMBOLS = "-_/.#"
 ASCII_DIGITS = "0123456789"
 # Leaves room in the reference column (64) for two affixes and the digits.

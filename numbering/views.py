@@ -8,13 +8,15 @@ from django.views.generic import FormView
 from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
 from mycommerce.plans import Feature, ensure_store_has_feature, store_has_feature
 from mycommerce.roles import Permission
-from numbering.forms import NumberingSettingsForm
+from numbering.forms import InvoiceSeriesForm, NumberingSettingsForm
 from numbering.selectors import (
+    invoice_series_for_store,
+    invoice_series_preview,
     numbering_change_list,
     numbering_preview,
     numbering_settings_for_store,
 )
-from numbering.services import numbering_update_settings
+from numbering.services import invoice_series_update_settings, numbering_update_settings
 
 
 class NumberingSettingsView(StoreMemberRequiredMixin, FormView):
@@ -107,3 +109,52 @@ def preview(request):
         suffix=form.cleaned_data["suffix"],
     )
     return JsonResponse({"reference": reference, "errors": {}})
+
+
+class InvoiceSeriesView(StoreMemberRequiredMixin, FormView):
+    """The invoice series: prefix, yearly restart, and the first number, once."""
+
+    required_permission = Permission.MANAGE_SETTINGS
+    template_name = "numbering/invoice_series.html"
+    form_class = InvoiceSeriesForm
+
+    def get_series(self):
+        return invoice_series_for_store(store=self.request.store)
+
+    def get_initial(self):
+        series = self.get_series()
+        return {
+            "prefix": series.prefix,
+            "yearly_restart": series.yearly_restart,
+            "first_number": series.next_number,
+        }
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "started": bool(self.get_series().issued_count)}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            series=self.get_series(),
+            next_reference=invoice_series_preview(store=self.request.store),
+        )
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            invoice_series_update_settings(
+                membership=self.request.membership,
+                prefix=data["prefix"],
+                yearly_restart=data["yearly_restart"],
+                first_number=form.first_number_to_save(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Invoice series saved. The next invoice will be %(reference)s.")
+            % {"reference": invoice_series_preview(store=self.request.store)},
+        )
+        return redirect("numbering:invoice_series")

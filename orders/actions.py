@@ -2,7 +2,7 @@
 label, a permission and the fields it reads (as Django admin's actions). The registry also
 draws the list's bulk menu. Anything else is refused.
 
-Printing invoices and exporting are other pages (orders:invoice_batch, exports:orders):
+Printing invoices and exporting are other pages (invoices:batch, exports:orders):
 the list's selection form posts to them directly.
 """
 

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.db import connections
 from django.db.models.signals import post_migrate
-from django.utils.translation import gettext_lazy as _
 
 
 def orders_after_migrate(*, using: str, **kwargs) -> None:
@@ -19,24 +18,6 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(orders_after_migrate, sender=self)
-        from mycommerce.jobs import job_kind_register
-        from mycommerce.plans import Feature
-        from mycommerce.roles import Permission
-        from orders.invoices.services import INVOICE_BATCH_JOB
-        from orders.invoices.tasks import invoice_batch_task
-
-        job_kind_register(
-            name=INVOICE_BATCH_JOB,
-            label=_("Invoice batch"),
-            task=invoice_batch_task,
-            permission=Permission.MANAGE_ORDERS,
-            feature=Feature.ORDERS,
-            failure_message=_(
-                "The PDF could not be made. Resume the job: the pages already made are kept."
-            ),
-            resume_note=_("The pages already made are kept."),
-        )
-
         from mycommerce.switching import store_object_pages_register
         from orders.selectors import order_queryset_for_store
 

@@ -143,6 +143,28 @@ def event_from_cart(
     return _event(order, Type.FROM_CART, actor, via=via, step=step)
 
 
+def event_document_issued(
+    *,
+    order: Order,
+    actor: AbstractBaseUser | None,
+    kind: str,
+    number: str,
+    total: Decimal,
+    corrects: str = "",
+) -> OrderEvent:
+    """An invoice or a credit note issued for the order (`kind`: "invoice", "credit_note");
+    a credit note names the invoice it `corrects`."""
+    details = {
+        "document": str(kind),
+        "number": number,
+        "total": str(total),
+        "currency": order.currency,
+    }
+    if corrects:
+        details["corrects"] = corrects
+    return _event(order, Type.DOCUMENT_ISSUED, actor, **details)
+
+
 # The changes an edit records.
 
 
@@ -159,8 +181,10 @@ def change_line_field(*, line: str, field: str, before, after) -> dict:
     return {"change": "line_field", "line": line, "field": field, "before": before, "after": after}
 
 
-def change_order_field(*, field: str, before: str, after: str) -> dict:
-    """An editable field of Order (customer, addresses, shipping method)."""
+def change_order_field(*, field: str, before, after) -> dict:
+    """An editable field of Order (customer, addresses, shipping method, buyer, delivery
+    date: a date is stored as its ISO text)."""
+    before, after = ("" if v is None else str(v) for v in (before, after))
     return {"change": "order_field", "field": field, "before": before, "after": after}
 
 
@@ -388,6 +412,19 @@ def _render_from_cart(details: dict, currency: str, event: OrderEvent) -> Render
     return RenderedEvent(_("Created from an abandoned cart."))
 
 
+def _render_document(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
+    names = {
+        "number": details.get("number", ""),
+        "total": _money(details.get("total", "0"), currency),
+        "corrects": details.get("corrects", ""),
+    }
+    if details.get("document") == "credit_note":
+        return RenderedEvent(
+            _("Credit note %(number)s issued (%(total)s), correcting invoice %(corrects)s.") % names
+        )
+    return RenderedEvent(_("Invoice %(number)s issued (%(total)s).") % names)
+
+
 def _render_email(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
     return RenderedEvent(_("E-mail sent."))
 
@@ -404,6 +441,7 @@ RENDERERS = {
     Type.INVOICE_PRINTED: _render_printed,
     Type.EMAIL_SENT: _render_email,
     Type.FROM_CART: _render_from_cart,
+    Type.DOCUMENT_ISSUED: _render_document,
 }
 
 

@@ -64,6 +64,11 @@ class Order(models.Model):
         EMAIL = "email", _("E-mail")
         MANUAL = "manual", _("Other")
 
+    class OperationCategory(models.TextChoices):
+        GOODS = "goods", _("Delivery of goods")
+        SERVICES = "services", _("Services")
+        MIXED = "mixed", _("Goods and services")
+
     store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="orders")
     number = models.PositiveBigIntegerField(_("number"))
     reference = models.CharField(_("reference"), max_length=64)
@@ -82,6 +87,17 @@ class Order(models.Model):
     shipping_postcode = models.CharField(_("shipping postcode"), max_length=20, blank=True)
     shipping_city = models.CharField(_("shipping city"), max_length=120, blank=True)
     shipping_country = models.CharField(_("shipping country"), max_length=2, blank=True)
+    # A business buyer, as its invoice names it (company, SIREN, VAT number: checked).
+    buyer_company = models.CharField(_("buyer company"), max_length=200, blank=True)
+    buyer_siren = models.CharField(_("buyer SIREN"), max_length=9, blank=True)
+    buyer_vat_number = models.CharField(_("buyer VAT number"), max_length=32, blank=True)
+    delivery_date = models.DateField(_("date of delivery or service"), null=True, blank=True)
+    operation_category = models.CharField(
+        _("category of operation"),
+        max_length=10,
+        choices=OperationCategory.choices,
+        default=OperationCategory.GOODS,
+    )
 
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     subtotal = money_field(_("subtotal"))
@@ -89,6 +105,14 @@ class Order(models.Model):
     tax_total = money_field(_("taxes"))
     shipping_method = models.CharField(_("shipping method"), max_length=120, blank=True)
     shipping_total = money_field(_("shipping"))
+    # VAT per line (orders/totals.py): how this order's prices were typed and taxed, fixed
+    # when it is placed, so a later change of the store's settings changes no total.
+    prices_include_vat = models.BooleanField(_("prices include VAT"), default=False)
+    charges_vat = models.BooleanField(_("VAT charged"), default=True)
+    # Empty: shipping follows the goods' rates. Orders from before keep their untaxed 0.
+    shipping_vat_rate = models.DecimalField(
+        _("shipping VAT rate"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
     total = money_field(_("total"))
     refunded_total = money_field(_("refunded"))
 
@@ -165,6 +189,10 @@ class Order(models.Model):
         return FULFILLMENT_BADGE.get(self.fulfillment_status, "secondary")
 
     @property
+    def is_business_buyer(self) -> bool:
+        return bool(self.buyer_company or self.buyer_siren or self.buyer_vat_number)
+
+    @property
     def refundable_amount(self) -> Decimal:
         return max(ZERO, self.total - self.refunded_total)
 
@@ -199,6 +227,10 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     unit_price = money_field(_("unit price"))
     line_total = money_field(_("line total"))
+    # Percent; empty on orders still taxed as a whole (order-level taxes).
+    vat_rate = models.DecimalField(
+        _("VAT rate"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("order line")
@@ -300,6 +332,7 @@ class OrderEvent(models.Model):
         INVOICE_PRINTED = "invoice_printed", _("Invoice printed")
         EMAIL_SENT = "email_sent", _("E-mail sent")
         FROM_CART = "from_cart", _("Placed from an abandoned cart")
+        DOCUMENT_ISSUED = "document_issued", _("Invoice or credit note issued")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=40, choices=Type.choices)

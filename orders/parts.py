@@ -3,11 +3,13 @@ discounts, taxes, shipping), their rules, and how they are written. Totals are n
 of what is submitted: they are computed here, on the server."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from mycommerce.legal import clean_siren, clean_vat_number
 from mycommerce.money import format_money
 from orders.models import Order, OrderDiscount, OrderLine, OrderTax
 from orders.search import order_search_text_for
@@ -17,6 +19,7 @@ from orders.totals import (
     LinePart,
     TaxPart,
     Totals,
+    VatScheme,
     totals_check_bounds,
     totals_check_inputs,
     totals_compute,
@@ -40,6 +43,11 @@ EDITABLE_FIELDS = (
     "shipping_city",
     "shipping_country",
     "shipping_method",
+    "buyer_company",
+    "buyer_siren",
+    "buyer_vat_number",
+    "delivery_date",
+    "operation_category",
 )
 
 
@@ -50,6 +58,8 @@ class LineData:
     unit_price: Decimal
     sku: str = ""
     line_id: int | None = None
+    # Percent; None on every line: the order's taxes apply (orders/totals.py).
+    vat_rate: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,16 @@ class OrderData:
     shipping_city: str = ""
     shipping_country: str = ""
     shipping_method: str = ""
+    buyer_company: str = ""
+    buyer_siren: str = ""
+    buyer_vat_number: str = ""
+    delivery_date: date | None = None
+    operation_category: str = Order.OperationCategory.GOODS
     shipping_total: Decimal = Decimal("0.00")
+    # How VAT per line is charged (the store's settings when the order was placed).
+    prices_include_vat: bool = False
+    charges_vat: bool = True
+    shipping_vat_rate: Decimal | None = None
     discounts: list[DiscountData] = field(default_factory=list)
     taxes: list[TaxData] = field(default_factory=list)
 
@@ -93,11 +112,36 @@ class OrderData:
 def order_totals_for_data(*, currency: str, data: OrderData) -> Totals:
     return totals_compute(
         currency=currency,
-        lines=[LinePart(quantity=line.quantity, unit_price=line.unit_price) for line in data.lines],
+        lines=[
+            LinePart(quantity=line.quantity, unit_price=line.unit_price, vat_rate=line.vat_rate)
+            for line in data.lines
+        ],
         discounts=[DiscountPart(kind=d.kind, value=d.value) for d in data.discounts],
         taxes=[TaxPart(kind=t.kind, value=t.value) for t in data.taxes],
         shipping=data.shipping_total,
+        vat=VatScheme(
+            prices_include_vat=data.prices_include_vat,
+            shipping_rate=data.shipping_vat_rate,
+            charges_vat=data.charges_vat,
+        ),
     )
+
+
+def _vat_rules(data: OrderData) -> None:
+    """A rate on every line or on none; never both rates and order taxes; a checked buyer."""
+    rated = [line.vat_rate is not None for line in data.lines]
+    if any(rated) and not all(rated):
+        raise ValidationError(_("Give every line its VAT rate."), code="vat_rate")
+    if any(rated) and data.taxes:
+        raise ValidationError(
+            _("With a VAT rate on each line, the order has no taxes of its own: remove them."),
+            code="vat_and_taxes",
+        )
+    if any(not 0 <= line.vat_rate < 100 for line in data.lines if line.vat_rate is not None):
+        raise ValidationError(_("A VAT rate is between 0 and 99.99 %."), code="vat_rate")
+    # The same checks as the form's fields: a storefront's too.
+    clean_siren(data.buyer_siren)
+    clean_vat_number(data.buyer_vat_number)
 
 
 def order_parts_validate(*, currency: str, data: OrderData) -> Totals:
@@ -122,6 +166,7 @@ def order_parts_validate(*, currency: str, data: OrderData) -> Totals:
             raise ValidationError(_("Prices cannot be negative."), code="price")
     if data.shipping_total < 0:
         raise ValidationError(_("Shipping cannot be negative."), code="shipping")
+    _vat_rules(data)
     totals = order_totals_for_data(currency=currency, data=data)
     totals_check_bounds(totals=totals, currency=currency)
     if totals.discounts_exceed_subtotal:
@@ -142,6 +187,9 @@ def order_apply_fields(*, order: Order, data: OrderData, totals: Totals) -> None
     for name in EDITABLE_FIELDS:
         setattr(order, name, getattr(data, name))
     order.search_text = order_search_text_for(order, [(line.sku, line.name) for line in data.lines])
+    order.prices_include_vat = data.prices_include_vat
+    order.charges_vat = data.charges_vat
+    order.shipping_vat_rate = data.shipping_vat_rate
     order.subtotal = totals.subtotal
     order.discount_total = totals.discount_total
     order.tax_total = totals.tax_total
@@ -163,6 +211,7 @@ def order_write_parts(*, order: Order, data: OrderData, totals: Totals) -> None:
             quantity=line.quantity,
             unit_price=line.unit_price,
             line_total=line_total,
+            vat_rate=line.vat_rate,
         )
         for position, (line, line_total) in enumerate(zip(data.lines, totals.line_totals))
     )

@@ -26,6 +26,14 @@ from orders.events import (
     event_refunded,
     line_data,
 )
+from orders.listeners import (
+    CANCEL_AND_REFUND,
+    CREATED,
+    FULFILLMENT_STATUS,
+    PAYMENT_STATUS,
+    REFUND,
+    order_changed,
+)
 from orders.locks import order_lock
 from orders.models import Order, OrderEvent, OrderNote, Refund
 from orders.parts import OrderData, order_apply_fields, order_parts_validate, order_write_parts
@@ -91,6 +99,7 @@ def order_create(
             ],
             paid=paid,
         ).save()
+        order_changed(order=order, change=CREATED, actor=membership.user if membership else None)
     return order
 
 
@@ -102,7 +111,11 @@ def _apply_payment_status(*, locked: Order, status: str, membership: Membership)
     locked.payment_status = status
     locked.version += 1
     locked.save(update_fields=["payment_status", "version", "updated_at"])
-    return event_payment_changed(order=locked, actor=membership.user, before=previous, after=status)
+    event = event_payment_changed(
+        order=locked, actor=membership.user, before=previous, after=status
+    )
+    order_changed(order=locked, change=PAYMENT_STATUS, actor=membership.user)
+    return event
 
 
 def _apply_fulfillment_status(
@@ -136,9 +149,11 @@ def _apply_fulfillment_status(
     locked.save(
         update_fields=["fulfillment_status", "carrier", "tracking_number", "version", "updated_at"]
     )
-    return event_fulfillment_changed(
+    event = event_fulfillment_changed(
         order=locked, actor=membership.user, before=previous, after=status, tracking=tracking
     )
+    order_changed(order=locked, change=FULFILLMENT_STATUS, actor=membership.user)
+    return event
 
 
 def order_set_payment_status(
@@ -305,6 +320,7 @@ def order_refund(
             reason=refund.reason,
             before=previous,
         ).save()
+        order_changed(order=locked, change=REFUND, actor=membership.user, refund=refund)
     return refund
 
 
@@ -344,6 +360,7 @@ def order_cancel_and_refund(
             payment_before=payment_before,
             fulfillment_before=fulfillment_before,
         ).save()
+        order_changed(order=locked, change=CANCEL_AND_REFUND, actor=membership.user, refund=refund)
     return refund
 
 

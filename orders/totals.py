@@ -1,13 +1,23 @@
 """The one function that computes an order's totals from its parts.
 
-Prices are tax-exclusive: total = subtotal − discounts + taxes + shipping. Every
-amount is quantised to the currency once, where it is computed; sums of quantised
-amounts need no further rounding. A total is never negative. Every amount must fit
-the money columns (MONEY_MAX): `totals_check_bounds` refuses an order that would not.
+Two ways, chosen by the parts:
+- VAT per line (French VAT, `VatScheme`): every line has its rate; prices are typed
+  tax-inclusive (TTC) or tax-exclusive (HT) as the store chose. Discounts are spread over
+  the rates of the lines they reduce, pro rata of their amounts; shipping follows the goods,
+  spread pro rata of the rates' discounted amounts (unless the order has a shipping rate of
+  its own). Then, per rate, ONE rounding to the cent (half up), as the accountant expects:
+  HT: VAT = base × rate, total = base + VAT; TTC: base = total ÷ (1 + rate), VAT = total −
+  base, so the total is exactly what the customer was shown. Under art. 293 B no VAT at all.
+  Spreads give each share its cents by the largest remainder, so the shares add up exactly.
+- order-level taxes (orders from before per-line rates, and parts that send none): prices
+  are tax-exclusive, total = subtotal − discounts + taxes + shipping.
+Every amount is quantised to the currency once, where it is computed; sums of quantised
+amounts need no further rounding. A total is never negative. Every amount must fit the
+money columns (MONEY_MAX): `totals_check_bounds` refuses an order that would not.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from babel.numbers import get_currency_precision
 from django.core.exceptions import ValidationError
@@ -37,6 +47,28 @@ TAX_AMOUNT = "amount"
 class LinePart:
     quantity: int
     unit_price: Decimal
+    # Percent; None: the order's taxes apply (order-level taxes).
+    vat_rate: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class VatScheme:
+    """How an order with a VAT rate per line is charged."""
+
+    prices_include_vat: bool = False
+    # None: shipping follows the goods; orders migrated from order-level taxes keep 0.
+    shipping_rate: Decimal | None = None
+    charges_vat: bool = True
+
+
+@dataclass(frozen=True)
+class RateTotal:
+    rate: Decimal
+    base: Decimal  # excluding VAT
+    vat: Decimal
+    total: Decimal  # including VAT
+    discount: Decimal = Decimal(0)  # the share of the discounts, as the prices were typed
+    shipping: Decimal = Decimal(0)  # the share of the shipping, as the prices were typed
 
 
 @dataclass(frozen=True)
@@ -63,6 +95,9 @@ class Totals:
     total: Decimal
     # What the discounts asked for before being capped at the subtotal.
     requested_discount_total: Decimal
+    # VAT per line: per rate, the highest rate first; empty with order-level taxes.
+    rates: tuple[RateTotal, ...] = ()
+    prices_include_vat: bool = False
 
     @property
     def discounts_exceed_subtotal(self) -> bool:
@@ -77,6 +112,70 @@ def quantise(amount: Decimal, currency: str) -> Decimal:
     return Decimal(amount).quantize(currency_quantum(currency), rounding=ROUND_HALF_UP)
 
 
+def totals_spread(amount: Decimal, weights: list[Decimal], currency: str) -> list[Decimal]:
+    """`amount` shared pro rata of `weights`, each share in whole cents, the cents left
+    given to the largest remainders: the shares add up to `amount` and none passes its
+    weight's share of it rounded up."""
+    whole = sum(weights, Decimal(0))
+    if not weights:
+        return []
+    if not whole:
+        return [amount] + [quantise(Decimal(0), currency)] * (len(weights) - 1)
+    quantum = currency_quantum(currency)
+    raw = [amount * weight / whole for weight in weights]
+    shares = [value.quantize(quantum, rounding=ROUND_FLOOR) for value in raw]
+    left = int((amount - sum(shares, Decimal(0))) / quantum)
+    by_remainder = sorted(range(len(raw)), key=lambda i: raw[i] - shares[i], reverse=True)
+    for index in by_remainder[:left]:
+        shares[index] += quantum
+    return shares
+
+
+def _rate_totals(
+    *, currency: str, amounts: dict[Decimal, tuple[Decimal, Decimal, Decimal]], vat: VatScheme
+) -> tuple[RateTotal, ...]:
+    """Per rate, from (amount as typed, discount share, shipping share): one rounding each."""
+    result = []
+    for rate in sorted(amounts, reverse=True):
+        amount, discount, shipping = amounts[rate]
+        if not vat.charges_vat:
+            base, tax = amount, quantise(Decimal(0), currency)
+        elif vat.prices_include_vat:
+            base = quantise(amount * HUNDRED / (HUNDRED + rate), currency)
+            tax = amount - base
+        else:
+            base, tax = amount, quantise(amount * rate / HUNDRED, currency)
+        result.append(RateTotal(rate, base, tax, base + tax, discount, shipping))
+    return tuple(result)
+
+
+def _per_line_totals(
+    *, currency: str, line_totals, lines, discount_total, shipping_total, vat: VatScheme
+) -> tuple[RateTotal, ...]:
+    zero = quantise(Decimal(0), currency)
+    goods: dict[Decimal, Decimal] = {}
+    for line, amount in zip(lines, line_totals):
+        rate = Decimal(line.vat_rate) if vat.charges_vat else Decimal(0)
+        goods[rate] = goods.get(rate, zero) + amount
+    rates = sorted(goods, reverse=True)
+    discount = dict(zip(rates, totals_spread(discount_total, [goods[r] for r in rates], currency)))
+    net = {r: goods[r] - discount[r] for r in rates}
+    shipping = {r: zero for r in rates}
+    if vat.shipping_rate is not None:
+        rate = Decimal(vat.shipping_rate) if vat.charges_vat else Decimal(0)
+        shipping[rate] = shipping.get(rate, zero) + shipping_total
+    else:
+        # Pro rata of the discounted goods; if the discounts took everything, of the goods.
+        weights = [net[r] for r in rates] if any(net.values()) else [goods[r] for r in rates]
+        shipping.update(zip(rates, totals_spread(shipping_total, weights, currency)))
+    amounts = {
+        r: (net.get(r, zero) + shipping[r], discount.get(r, zero), shipping[r])
+        for r in shipping
+        if r in goods or shipping[r]
+    }
+    return _rate_totals(currency=currency, amounts=amounts, vat=vat)
+
+
 def totals_compute(
     *,
     currency: str,
@@ -84,8 +183,10 @@ def totals_compute(
     discounts: list[DiscountPart] = (),
     taxes: list[TaxPart] = (),
     shipping: Decimal = Decimal(0),
+    vat: VatScheme | None = None,
 ) -> Totals:
-    """Subtotal, discount and tax amounts, shipping and total, from their parts."""
+    """Subtotal, discount and tax amounts, shipping and total, from their parts: VAT per
+    line when `vat` is given and every line has its rate, else the order-level `taxes`."""
     zero = quantise(Decimal(0), currency)
     line_totals = tuple(
         quantise(Decimal(line.quantity) * Decimal(line.unit_price), currency) for line in lines
@@ -109,6 +210,29 @@ def totals_compute(
     discount_total = sum(discount_amounts, zero)
 
     taxable = subtotal - discount_total
+    shipping_total = max(zero, quantise(shipping, currency))
+    if vat is not None and lines and all(line.vat_rate is not None for line in lines):
+        rates = _per_line_totals(
+            currency=currency,
+            line_totals=line_totals,
+            lines=lines,
+            discount_total=discount_total,
+            shipping_total=shipping_total,
+            vat=vat,
+        )
+        return Totals(
+            line_totals=line_totals,
+            subtotal=subtotal,
+            discount_amounts=tuple(discount_amounts),
+            discount_total=discount_total,
+            tax_amounts=tuple(zero for _ in taxes),
+            tax_total=sum((r.vat for r in rates), zero),
+            shipping_total=shipping_total,
+            total=sum((r.total for r in rates), zero),
+            requested_discount_total=sum(requested, zero),
+            rates=rates,
+            prices_include_vat=vat.prices_include_vat,
+        )
     tax_amounts = tuple(
         max(
             zero,
@@ -119,7 +243,6 @@ def totals_compute(
         for t in taxes
     )
     tax_total = sum(tax_amounts, zero)
-    shipping_total = max(zero, quantise(shipping, currency))
     total = taxable + tax_total + shipping_total
     return Totals(
         line_totals=line_totals,

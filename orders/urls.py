@@ -7,7 +7,6 @@ app_name = "orders"
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="detail"),
-    # Sub-features of orders, each in its own folder: editing/creating, invoices.
+    # Editing and creating, in its own folder; the PDFs are the invoices app's (invoices/urls.py).
     path("", include("orders.editing.urls")),
-    path("", include("orders.invoices.urls")),
 ]

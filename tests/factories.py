@@ -22,7 +22,7 @@ class StoreFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Boutique {n}")
     legal_address = "12 rue de la Paix\n75002 Paris"
-    vat_number = "FR40123456789"
+    vat_number = "FR44732829320"
     plan = Plan.STANDARD
     language = "fr"
 

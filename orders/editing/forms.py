@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from mycommerce.legal import clean_siren, clean_vat_number
+from mycommerce.models import FRENCH_VAT_RATES, Store
 from orders.models import Order, OrderDiscount, OrderTax
 from orders.parts import (
     EDITABLE_FIELDS,
@@ -22,6 +24,8 @@ from orders.parts import (
 from orders.policies import MANUAL_SOURCES
 from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS, AmountTooLarge
 
+# Order fields that are not text: passed as they are.
+DATED = ("delivery_date", "operation_category")
 ADDRESS_PARTS = ("name", "street", "postcode", "city", "country")
 MAX_QUANTITY = 1_000_000
 MAX_PRICE = Decimal("999999999.99")
@@ -94,6 +98,36 @@ class OrderForm(forms.Form):
             if current and not countries.name(current):
                 self.fields[name].choices = [*self.fields[name].choices, (current, current)]
 
+    # A business buyer, as its invoice names it.
+    buyer_company = forms.CharField(label=_("Company"), max_length=200, required=False)
+    buyer_siren = forms.CharField(label=_("SIREN"), max_length=20, required=False)
+    buyer_vat_number = forms.CharField(
+        label=_("Intra-community VAT number"), max_length=40, required=False
+    )
+    delivery_date = forms.DateField(
+        label=_("Date of delivery or service"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    operation_category = forms.ChoiceField(
+        label=_("Category of operation"),
+        choices=Order.OperationCategory.choices,
+        initial=Order.OperationCategory.GOODS,
+        required=False,
+    )
+
+    def clean_buyer_siren(self):
+        return clean_siren(self.cleaned_data["buyer_siren"])
+
+    def clean_buyer_vat_number(self):
+        return clean_vat_number(self.cleaned_data["buyer_vat_number"])
+
+    def clean_billing_country(self):
+        return self.cleaned_data["billing_country"].upper()
+
+    def clean_shipping_country(self):
+        return self.cleaned_data["shipping_country"].upper()
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("same_as_billing"):
@@ -157,6 +191,16 @@ class LineForm(CompactRowForm):
         },
     )
     unit_price = _money_field(_("Unit price"))
+    vat_rate = forms.TypedChoiceField(
+        label=_("VAT rate"), coerce=Decimal, empty_value=None, required=False
+    )
+
+    def __init__(self, *args, vat_rates=FRENCH_VAT_RATES, default_rate=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["vat_rate"]
+        # "—": no rate of its own, the order's taxes apply (orders taxed as a whole).
+        field.choices = [("", "—"), *((str(rate), f"{rate} %") for rate in vat_rates)]
+        field.initial = default_rate
 
 
 class DiscountForm(CompactRowForm):
@@ -233,13 +277,43 @@ def _kept(formset) -> list[dict]:
 class OrderFormBundle:
     """The order form and its three formsets, validated together."""
 
-    def __init__(self, *, data=None, order: Order | None = None, new: bool = False):
+    def __init__(
+        self,
+        *,
+        data=None,
+        order: Order | None = None,
+        new: bool = False,
+        store: Store | None = None,
+    ):
         form_class = NewOrderForm if new else EditOrderForm
         initial, lines, discounts, taxes = (
             _initial_from(order) if order else ({"same_as_billing": True}, [], [], [])
         )
+        store = store or (order.store if order else None)
+        rates = [str(rate) for rate in (store.vat_rate_choices if store else FRENCH_VAT_RATES)]
+        rates += [line["vat_rate"] for line in lines if line["vat_rate"] not in (None, *rates)]
+        # A new order, or one taxed per line, gets the store's usual rate on its new lines.
+        per_line = order is None or any(line["vat_rate"] is not None for line in lines)
+        if order is not None:
+            self.scheme = {
+                "prices_include_vat": order.prices_include_vat,
+                "charges_vat": order.charges_vat,
+                "shipping_vat_rate": order.shipping_vat_rate,
+            }
+        else:
+            self.scheme = {
+                "prices_include_vat": bool(store)
+                and store.price_mode == Store.PriceMode.TAX_INCLUSIVE,
+                "charges_vat": store.charges_vat if store else True,
+                "shipping_vat_rate": None,
+            }
         self.form = form_class(data=data, initial=initial)
-        self.lines = LineFormSet(data=data, initial=lines, prefix="lines")
+        self.lines = LineFormSet(
+            data=data,
+            initial=lines,
+            prefix="lines",
+            form_kwargs={"vat_rates": rates, "default_rate": rates[0] if per_line else None},
+        )
         self.discounts = DiscountFormSet(data=data, initial=discounts, prefix="discounts")
         self.taxes = TaxFormSet(data=data, initial=taxes, prefix="taxes")
         self.totals = None
@@ -297,7 +371,13 @@ class OrderFormBundle:
     def order_data(self) -> OrderData:
         cleaned = self.form.cleaned_data
         return OrderData(
-            **{name: cleaned.get(name) or "" for name in EDITABLE_FIELDS},
+            **{name: cleaned.get(name) or "" for name in EDITABLE_FIELDS if name not in DATED},
+            **{
+                "delivery_date": cleaned.get("delivery_date"),
+                "operation_category": cleaned.get("operation_category")
+                or Order.OperationCategory.GOODS,
+            },
+            **self.scheme,
             shipping_total=cleaned.get("shipping_total") or ZERO,
             lines=[
                 LineData(
@@ -306,6 +386,7 @@ class OrderFormBundle:
                     name=line["name"],
                     quantity=line["quantity"],
                     unit_price=line["unit_price"],
+                    vat_rate=line.get("vat_rate"),
                 )
                 for line in _kept(self.lines)
             ],
@@ -333,6 +414,7 @@ def _initial_from(order: Order):
             "name": line.name,
             "quantity": line.quantity,
             "unit_price": line.unit_price,
+            "vat_rate": None if line.vat_rate is None else f"{line.vat_rate.normalize():f}",
         }
         for line in order.lines.all()
     ]

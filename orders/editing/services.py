@@ -20,6 +20,7 @@ from orders.events import (
     event_edited,
     line_data,
 )
+from orders.listeners import EDIT, order_changed
 from orders.locks import order_lock
 from orders.models import Order
 from orders.parts import (
@@ -161,4 +162,5 @@ def order_edit(
             total_before=total_before,
             difference=result.difference,
         ).save()
+        order_changed(order=order, change=EDIT, actor=membership.user)
     return result

@@ -116,10 +116,10 @@ class OrderEditView(OrderFormViewMixin, View):
 
 class OrderCreateView(OrderFormViewMixin, View):
     def get(self, request):
-        return self.render_form(OrderFormBundle(new=True))
+        return self.render_form(OrderFormBundle(new=True, store=request.store))
 
     def post(self, request):
-        bundle = OrderFormBundle(data=request.POST, new=True)
+        bundle = OrderFormBundle(data=request.POST, new=True, store=request.store)
         if not bundle.is_valid(currency=request.store.currency) or "preview" in request.POST:
             return self.render_form(bundle, previewed="preview" in request.POST)
         cleaned = bundle.form.cleaned_data

@@ -4,10 +4,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from invoices.services import INVOICE_BATCH_JOB
 from mycommerce.models import Job
 from mycommerce.roles import Role
 from mycommerce.services import job_create
-from orders.invoices.services import INVOICE_BATCH_JOB
 from tests.browser.test_sign_in import sign_in
 from tests.factories import MembershipFactory, OrderFactory
 

@@ -10,6 +10,7 @@ from pprint import pformat
 import pytest
 from django.test import Client
 
+from invoices.models import Invoice
 from mycommerce.roles import Role
 from tests.conftest import client_for
 from tests.factories import MembershipFactory
@@ -29,6 +30,7 @@ READ_ATTRIBUTES = {
 # What French writes as English does, checked one by one: words of both languages, trade
 # terms, the product's name, and each language's own name in the language menu.
 SAME_IN_BOTH = {
+    "France",
     "Total",
     "Date",
     "Menu",
@@ -36,6 +38,10 @@ SAME_IN_BOTH = {
     "Taxes",
     "E-mail",
     "SKU",
+    "PDF",
+    "Logo",
+    "SIREN",
+    "SIRET",
     "A4",
     "Point (12.50)",
     "MyCOMMERCE",
@@ -51,17 +57,22 @@ class ReadTexts(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.texts: set[str] = set()
         self.skipping = 0
+        self.in_country_list = False
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        # Country names come from django-countries' own catalogue; many are the same words.
+        country_list = tag == "select" and dict(attrs).get("name", "").endswith("country")
+        if tag in ("script", "style") or country_list:
             self.skipping += 1
+            self.in_country_list = self.in_country_list or country_list
         for name, value in attrs:
             if name in READ_ATTRIBUTES and value:
                 self.add(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in ("script", "style") or (tag == "select" and self.in_country_list):
             self.skipping -= 1
+            self.in_country_list = self.in_country_list and tag != "select"
 
     def handle_data(self, data):
         if not self.skipping:
@@ -132,6 +143,8 @@ def page_data(pages) -> set[str]:
         data |= {line.sku, line.name}
     for other in order.store.orders.all():
         data |= {other.reference, other.customer_name, other.customer_email}
+    # Invoice numbers are data too.
+    data |= set(Invoice.objects.filter(store=order.store).values_list("number", flat=True))
     return data
 
 

@@ -78,7 +78,7 @@ def test_the_font_table_lists_every_font_the_invoice_templates_use():
     generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
     used = {
         family.strip().strip("\"'")
-        for template in (ROOT / "templates/orders/invoices").glob("*.html")
+        for template in (ROOT / "templates/invoices").glob("*.html")
         for declaration in re.findall(r"font-family\s*:\s*([^;}]+)", template.read_text())
         for family in declaration.split(",")
     } - generic

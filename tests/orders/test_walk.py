@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.utils import translation
 
-from orders.invoices.services import Document, invoice_filename
+from invoices.services import Document, invoice_filename
 from orders.models import Order, OrderTax
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from tests.factories import OrderFactory
@@ -159,7 +159,8 @@ def test_counts_are_grouped_by_thousands_in_the_reader_language():
 def test_pdf_file_names_are_in_the_reader_language(staff_client, store):
     order = OrderFactory(store=store, number=458, reference="458")
     with translation.override("fr"):
-        assert invoice_filename(document=Document.INVOICES, order=order) == "facture-458.pdf"
+        # Not invoiced yet: it prints as a pro forma, never as a "facture".
+        assert invoice_filename(document=Document.INVOICES, order=order) == "pro-forma-458.pdf"
         assert (
             invoice_filename(document=Document.PACKING_SLIPS, order=order)
             == "bon-de-livraison-458.pdf"
@@ -169,7 +170,7 @@ def test_pdf_file_names_are_in_the_reader_language(staff_client, store):
             == "factures-et-bons-de-livraison-2026-12-01.pdf"
         )
     with translation.override("en"):
-        assert invoice_filename(document=Document.INVOICES, order=order) == "invoice-458.pdf"
+        assert invoice_filename(document=Document.INVOICES, order=order) == "pro-forma-458.pdf"
         assert (
             invoice_filename(document=Document.PACKING_SLIPS, day=date(2026, 12, 1))
             == "packing-slips-2026-12-01.pdf"

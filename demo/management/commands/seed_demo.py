@@ -36,14 +36,29 @@ STORES = [
         "name": "MaBoutique",
         "plan": Plan.STANDARD,
         "legal_address": "12 rue de la Paix\n75002 Paris\nFrance",
-        "vat_number": "FR11123456782",
+        # Numbers whose check digits hold (python-stdnum), of no real company.
+        "legal": {
+            "legal_name": "MaBoutique SAS",
+            "legal_form": "SAS",
+            "share_capital": Decimal("10000"),
+            "siren": "732829320",
+            "siret": "73282932000074",
+            "rcs_city": "Paris",
+            "vat_number": "FR44732829320",
+        },
         "usernames": ("owner", "admin", "staff"),
     },
     {
         "name": "Succursale Lyon",
         "plan": Plan.FREE,
         "legal_address": "8 place Bellecour\n69002 Lyon\nFrance",
-        "vat_number": "FR14987654324",
+        "legal": {
+            "legal_name": "Claire Dubois",
+            "legal_form": "EI",
+            "siren": "987654324",
+            "siret": "98765432400019",
+            "vat_number": "FR14987654324",
+        },
         "usernames": ("lyon-owner", "lyon-admin", "lyon-staff"),
     },
 ]
@@ -196,7 +211,7 @@ class Command(BaseCommand):
             defaults={
                 "plan": spec["plan"],
                 "legal_address": spec["legal_address"],
-                "vat_number": spec["vat_number"],
+                **spec["legal"],
                 "currency": "EUR",
                 "language": "fr",
                 "timezone": "Europe/Paris",

@@ -13,7 +13,12 @@ def order_post_data(order=None, *, lines=None, discounts=(), taxes=(), **fields)
             "discounts": order.discounts.count(),
             "taxes": order.taxes.count(),
         }
-        data.update({name: getattr(order, name) for name in EDITABLE_FIELDS})
+        data.update(
+            {
+                name: "" if getattr(order, name) is None else getattr(order, name)
+                for name in EDITABLE_FIELDS
+            }
+        )
         data.update(shipping_total=str(order.shipping_total), version=order.version)
         if lines is None:
             lines = [

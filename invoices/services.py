@@ -4,7 +4,6 @@ import os
 from dataclasses import dataclass
 from datetime import date
 
-from babel import Locale
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -15,8 +14,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from invoices.models import Invoice
+from invoices.pages import document_page, order_pages
+from invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
+from invoices.selectors import (
+    invoice_documents_for_order,
+    invoice_documents_for_orders,
+    invoice_orders_for_store,
+    invoice_selection_ids,
+)
 from mycommerce.models import Job, Membership, Store
-from mycommerce.money import babel_locale
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission, ensure_member_may
 from mycommerce.services import (
@@ -29,8 +36,6 @@ from mycommerce.services import (
     job_workdir,
 )
 from orders.events import event_printed
-from orders.invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
-from orders.invoices.selectors import invoice_orders_for_store, invoice_selection_ids
 from orders.models import Order, OrderEvent
 
 # Up to this many orders the PDF is the answer itself; above, a background job makes it.
@@ -38,7 +43,7 @@ DIRECT_LIMIT = 20
 # Orders per WeasyPrint document: memory stays bounded, pypdf merges the chunks.
 CHUNK_SIZE = 50
 MAX_BATCH = 10_000
-LEAN_TEMPLATE = "orders/invoices/documents.html"
+DOCUMENTS_TEMPLATE = "invoices/documents.html"
 # Job.kind of a batch (registered in orders/apps.py).
 INVOICE_BATCH_JOB = "invoices"
 
@@ -58,45 +63,36 @@ class InvoiceBatch:
     job: Job | None = None
 
 
-def _pages(*, orders: list[Order], document: str, territories) -> list[dict]:
-    kinds = {
-        Document.INVOICES: ("invoice",),
-        Document.PACKING_SLIPS: ("packing_slip",),
-        Document.BOTH: ("invoice", "packing_slip"),
-    }[document]
+def _pages(*, store: Store, orders: list[Order], document: str) -> list[dict]:
+    documents = invoice_documents_for_orders(ids=[order.pk for order in orders])
     return [
-        {
-            "kind": kind,
-            "order": order,
-            "billing_country": territories.get(order.billing_country, order.billing_country),
-            "shipping_country": territories.get(order.shipping_country, order.shipping_country),
-        }
+        page
         for order in orders
-        for kind in kinds
+        for page in order_pages(
+            order=order,
+            store=store,
+            documents=documents.get(order.pk, []),
+            invoices=document in (Document.INVOICES, Document.BOTH),
+            packing_slip=document in (Document.PACKING_SLIPS, Document.BOTH),
+        )
     ]
 
 
 def invoice_html(
-    *,
-    store: Store,
-    orders: list[Order],
-    document: str,
-    template_name: str = LEAN_TEMPLATE,
-    extra_context: dict | None = None,
+    *, store: Store, pages: list[dict], template_name: str = DOCUMENTS_TEMPLATE
 ) -> str:
-    """The HTML of a run of pages, in the store's language, time zone and paper size."""
+    """The HTML of a run of pages; each page is in its own language and paper size (an
+    issued document in those of its issue), packing slips in the store's time zone."""
     with translation.override(store.language), timezone.override(store.timezone):
-        territories = Locale.parse(babel_locale(store.language)).territories
+        title = pages[0]["doc"]["number"] if pages and pages[0].get("doc") else store.name
         return render_to_string(
             template_name,
-            {
-                "store": store,
-                "language": store.language,
-                "page_size": "letter" if store.paper_size == Store.PaperSize.LETTER else "A4",
-                "pages": _pages(orders=orders, document=document, territories=territories),
-                **(extra_context or {}),
-            },
+            {"store": store, "language": store.language, "pages": pages, "title": title},
         )
+
+
+def invoice_orders_html(*, store: Store, orders: list[Order], document: str) -> str:
+    return invoice_html(store=store, pages=_pages(store=store, orders=orders, document=document))
 
 
 def _record_printed(*, order_ids: list[int], user, document: str, job: Job | None = None) -> None:
@@ -112,15 +108,33 @@ def _record_printed(*, order_ids: list[int], user, document: str, job: Job | Non
 
 
 def invoice_pdf_for_order(*, membership: Membership, order: Order, document: str) -> bytes:
-    """One order's invoice or packing slip as a PDF."""
+    """One order's documents (its invoice and credit notes, or a pro forma) or its packing
+    slip, as a PDF."""
     ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
-    pdf = pdf_from_html(invoice_html(store=membership.store, orders=[order], document=document))
+    html = invoice_orders_html(store=membership.store, orders=[order], document=document)
+    pdf = pdf_from_html(html)
     _record_printed(order_ids=[order.pk], user=membership.user, document=document)
     return pdf
 
 
+def invoice_pdf_for_document(*, membership: Membership, document: Invoice) -> bytes:
+    """One issued invoice or credit note, rendered from its snapshot."""
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
+    html = invoice_html(store=membership.store, pages=[document_page(document.snapshot)])
+    pdf = pdf_from_html(html)
+    _record_printed(order_ids=[document.order_id], user=membership.user, document=Document.INVOICES)
+    return pdf
+
+
 def invoice_filename(*, document: str, order: Order | None = None, day: date | None = None) -> str:
-    """The PDF's file name in the active language (facture-458.pdf behind a French button)."""
+    """The PDF's file name: an order's documents by their numbers (FA-2026-000123.pdf), else
+    in the active language (pro-forma-458.pdf, bon-de-livraison-458.pdf)."""
+    if order is not None and document == Document.INVOICES:
+        numbers = [d.number for d in invoice_documents_for_order(order=order)]
+        if numbers:
+            return f"{'_'.join(numbers)}.pdf"
+        prefix = pgettext("file name", "pro-forma")
+        return f"{slugify(prefix)}-{slugify(order.reference) or order.pk}.pdf"
     if order is not None:
         if document == Document.PACKING_SLIPS:
             prefix = pgettext("file name", "packing-slip")
@@ -151,7 +165,7 @@ def invoice_batch_print(
         )
     if len(ids) <= DIRECT_LIMIT:
         orders = invoice_orders_for_store(store=store, ids=ids)
-        pdf = pdf_from_html(invoice_html(store=store, orders=orders, document=document))
+        pdf = pdf_from_html(invoice_orders_html(store=store, orders=orders, document=document))
         _record_printed(order_ids=ids, user=membership.user, document=document)
         return InvoiceBatch(pdf=pdf, filename=invoice_filename(document=document))
     job = job_create(
@@ -211,7 +225,8 @@ def invoice_batch_run(*, job: Job, processes: int | None = None) -> Job:
         def htmls():
             for path, chunk in todo:
                 orders = invoice_orders_for_store(store=store, ids=chunk)
-                yield path, invoice_html(store=store, orders=orders, document=document), len(chunk)
+                html = invoice_orders_html(store=store, orders=orders, document=document)
+                yield path, html, len(chunk)
 
         def advance(size: int) -> None:
             nonlocal done

@@ -23,14 +23,14 @@ pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="finds the render processes through /proc"
 )
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 ORDERS = 80
 CHUNK = 10
 
 SEED = f"""
 from mycommerce.roles import Role
 from mycommerce.services import job_create, job_enqueue
-from orders.invoices.services import INVOICE_BATCH_JOB
+from invoices.services import INVOICE_BATCH_JOB
 from tests.factories import MembershipFactory, OrderFactory, StoreFactory
 
 store = StoreFactory(name="MaBoutique")
@@ -117,7 +117,7 @@ def crash_env(tmp_path):
     database = CrashDatabase(tmp_path)
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.orders.invoices.crash_settings",
+        "DJANGO_SETTINGS_MODULE": "tests.invoices.crash_settings",
         "DATABASE_URL": database.url,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "LOG_LEVEL": "INFO",

@@ -1,7 +1,7 @@
 from django_tasks import task
 
+from invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 from mycommerce.selectors import job_get_for_run
-from orders.invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 
 
 @task()

@@ -3,27 +3,33 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from mycommerce import system
-from mycommerce.mixins import store_member_required
-from mycommerce.plans import Feature
-from mycommerce.roles import Permission
-from mycommerce.selectors import job_get_for_store
-from orders.filters import FILTER_PARAMETERS
-from orders.invoices.forms import DocumentForm
-from orders.invoices.pdf import PdfUnavailable
-from orders.invoices.services import (
+from invoices.forms import DocumentForm, InvoiceListForm
+from invoices.issuing import invoice_issue
+from invoices.pdf import PdfUnavailable
+from invoices.selectors import invoice_get_for_store, invoice_list_for_store
+from invoices.services import (
     Document,
     invoice_batch_print,
     invoice_batch_resume,
     invoice_filename,
+    invoice_pdf_for_document,
     invoice_pdf_for_order,
 )
+from mycommerce import system
+from mycommerce.mixins import StoreMemberRequiredMixin, store_member_required
+from mycommerce.plans import Feature
+from mycommerce.roles import Permission
+from mycommerce.selectors import job_get_for_store
+from orders.filters import FILTER_PARAMETERS
 from orders.selectors import order_get_for_store, order_selection_for_store
 
 may_print = store_member_required(permission=Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
@@ -43,7 +49,7 @@ def _explains_pdf_unavailable(view):
                 "command": system.install_command(absent) if absent else None,
                 "error": str(error),
             }
-            return render(request, "orders/invoices/pdf_unavailable.html", context, status=503)
+            return render(request, "invoices/pdf_unavailable.html", context, status=503)
 
     return wrapper
 
@@ -125,3 +131,55 @@ def invoice_batch_resume_view(request, pk: int):
         for message in error.messages:
             messages.error(request, message)
     return redirect("job_detail", pk=job.pk)
+
+
+class InvoiceListView(StoreMemberRequiredMixin, View):
+    """The "Factures" page: the store's issued invoices and credit notes, by period and kind."""
+
+    required_permission = Permission.MANAGE_ORDERS
+    required_feature = Feature.ORDERS
+    template_name = "invoices/invoice_list.html"
+    per_page = 50
+
+    def get(self, request):
+        form = InvoiceListForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        documents = invoice_list_for_store(
+            store=request.store,
+            kind=filters.get("kind", ""),
+            start=filters.get("start"),
+            end=filters.get("end"),
+        )
+        page = Paginator(documents, self.per_page).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "form": form,
+            "page": page,
+            "documents": page.object_list,
+            "query": query.urlencode(),
+        }
+        return render(request, self.template_name, context)
+
+
+@require_GET
+@may_print
+@_explains_pdf_unavailable
+def document_pdf(request, pk: int):
+    document = invoice_get_for_store(store=request.store, pk=pk)
+    pdf = invoice_pdf_for_document(membership=request.membership, document=document)
+    return _pdf_response(pdf, f"{document.number}.pdf", as_attachment=False)
+
+
+@require_POST
+@may_print
+def issue(request, pk: int):
+    order = order_get_for_store(store=request.store, pk=pk)
+    try:
+        invoice = invoice_issue(membership=request.membership, order=order)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Invoice %(number)s issued.") % {"number": invoice.number})
+    return redirect("orders:detail", pk=order.pk)

@@ -33,14 +33,18 @@ def _document(html: str):
     return HTML(string=html)
 
 
+# Archivable (PDF/A-3b, the base of Factur-X) and tagged for screen readers.
+PDF_OPTIONS = {"pdf_variant": "pdf/a-3b", "pdf_tags": True}
+
+
 def pdf_from_html(html: str) -> bytes:
-    return _document(html).write_pdf()
+    return _document(html).write_pdf(**PDF_OPTIONS)
 
 
 def pdf_file_from_html(html: str, path: str) -> str:
     """Write the PDF next to its final name, then rename: a crash never leaves half a chunk."""
     partial = f"{path}.{uuid4().hex}.part"
-    _document(html).write_pdf(partial)
+    _document(html).write_pdf(partial, **PDF_OPTIONS)
     os.replace(partial, path)
     return path
 
@@ -63,7 +67,7 @@ def _worker_context():
     """Workers forked from a server that has WeasyPrint loaded: they start at once, and never
     inherit the parent's database connections or threads (as plain fork would)."""
     context = get_context("forkserver")
-    context.set_forkserver_preload(["orders.invoices.pdf", "weasyprint"])
+    context.set_forkserver_preload(["invoices.pdf", "weasyprint"])
     return context
 
 

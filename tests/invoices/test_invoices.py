@@ -8,10 +8,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfReader
 
+from invoices import pdf as pdf_module
+from invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 from mycommerce.models import Job
 from mycommerce.services import job_complete, job_create, job_workdir
-from orders.invoices import pdf as pdf_module
-from orders.invoices.services import INVOICE_BATCH_JOB, invoice_batch_run
 from orders.models import OrderDiscount, OrderEvent
 from tests.factories import OrderFactory
 
@@ -35,7 +35,7 @@ def response_bytes(response) -> bytes:
     return b"".join(response.streaming_content)
 
 
-def test_one_invoice_in_french_with_the_order_totals(store, staff_client):
+def test_an_order_without_invoice_prints_as_a_pro_forma_never_as_an_invoice(store, staff_client):
     order = OrderFactory(
         store=store,
         customer_name="Camille Martin",
@@ -51,16 +51,16 @@ def test_one_invoice_in_french_with_the_order_totals(store, staff_client):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert f"pro-forma-{order.reference}.pdf" in response["Content-Disposition"]
     [text] = pages_text(response_bytes(response))
-    assert order.reference in text
-    for label in ("Facture", "Adresse de facturation", "Adresse de livraison", "Sous-total"):
-        assert label in text
-    assert "N° de TVA : FR40123456789" in text or "N° de TVA: FR40123456789" in text
+    assert "Pro forma" in text and "ce document n’est pas une facture" in text
+    assert "Facture n°" not in text
+    assert order.reference in text and "Facturé à" in text
+    assert "N° de TVA : FR44732829320" in text
     assert "Camille Martin" in text and "France" in text
-    assert "37,50 €" in text  # subtotal
-    assert "Bienvenue" in text and "5,00 €" in text
-    assert plain("37,40 €") in text  # 37.50 - 5.00 + 4.90
-    assert "Paiement en attente" in text and "Carte bancaire" in text
+    assert "37,50 €" in text and "Bienvenue" in text and "−5,00 €" in text
+    assert "Total TTC" in text and "37,40 €" in text  # 37.50 - 5.00 + 4.90
+    assert "Carte bancaire" in text
     assert OrderEvent.objects.filter(order=order, type=OrderEvent.Type.INVOICE_PRINTED).exists()
 
 
@@ -74,7 +74,7 @@ def test_an_english_store_prints_in_english_on_us_letter(store, staff_client):
     content = response_bytes(staff_client.get(f"/orders/{order.pk}/invoice.pdf"))
 
     [text] = pages_text(content)
-    assert "Invoice" in text and "Billing address" in text and "Facture" not in text
+    assert "Pro forma" in text and "Billed to" in text and "Facturé" not in text
     assert "US$2,469.00" in text or "$2,469.00" in text
     box = PdfReader(io.BytesIO(content)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (612, 792)
@@ -126,7 +126,7 @@ def test_both_documents_interleave_per_order(store, staff_client):
 
     texts = pages_text(response_bytes(response))
     assert len(texts) == 4
-    assert ["Facture" in t for t in texts] == [True, False, True, False]
+    assert ["Pro forma" in t for t in texts] == [True, False, True, False]
     assert ["Bon de livraison" in t for t in texts] == [False, True, False, True]
     assert orders[1].reference in texts[0] and orders[1].reference in texts[1]
 
@@ -308,13 +308,13 @@ def test_the_batch_query_count_does_not_grow_with_the_orders(
 def test_the_document_choice_for_the_list_is_labelled():
     from django.template.loader import render_to_string
 
-    html = render_to_string("orders/invoices/document_select.html")
+    html = render_to_string("invoices/document_select.html")
     assert 'for="print-document"' in html and 'name="document"' in html
     assert 'value="packing_slips"' in html and 'value="both"' in html
 
 
 def test_a_selection_above_the_batch_limit_is_refused(store, staff_client, monkeypatch):
-    from orders.invoices import services
+    from invoices import services
 
     monkeypatch.setattr(services, "MAX_BATCH", 2)
     orders = [OrderFactory(store=store) for _ in range(3)]
