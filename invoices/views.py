@@ -151,14 +151,7 @@ class InvoiceListView(StoreMemberRequiredMixin, View):
             end=filters.get("end"),
         )
         page = Paginator(documents, self.per_page).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {
-            "form": form,
-            "page": page,
-            "documents": page.object_list,
-            "query": query.urlencode(),
-        }
+        context = {"form": form, "page": page, "documents": page.object_list}
         return render(request, self.template_name, context)
 
 

@@ -187,7 +187,9 @@ class OrderListPage:
     filterset: object  # as typed, with its errors
     applied: object  # the valid part of it, which the page shows
     page: Page
-    facets: OrderFacets
+    # None while not counted: the page came without its counts, which `order_list_page`
+    # with `counted=True` gives (the list's counts request).
+    facets: OrderFacets | None
     per_page: int
     problems: list[str]
 
@@ -204,9 +206,28 @@ def _without_invalid_filters(data, errors):
     return data
 
 
-def order_list_page(*, store: Store, data) -> OrderListPage:
+def _page_uncounted(queryset: QuerySet[Order], number: int, per_page: int) -> Page | None:
+    """Page `number` without counting the matching orders: its rows and one more (so the
+    next page is known to exist), in one query. None when the page is past the end."""
+    bottom = (number - 1) * per_page
+    rows = list(queryset[bottom : bottom + per_page + 1])
+    if not rows and number > 1:
+        return None
+    paginator = Paginator(queryset, per_page)
+    # What is known: the orders up to this page, and one more if there is a next page.
+    paginator.count = bottom + len(rows)
+    return Page(rows[:per_page], number, paginator)
+
+
+def order_list_page(*, store: Store, data, counted: bool = False) -> OrderListPage:
     """The list's page of orders for the GET parameters `data`, in a constant number of
-    queries: the facets (which also give the count: no separate COUNT) and the rows."""
+    queries.
+
+    With the statuses alone the counts are the maintained ones, on the page. With other
+    filters (dates, totals, search) counting holds a page that can do without it: unless
+    `counted`, the page comes with its rows only (facets None) and the browser asks for
+    the counts in a second request (`counted=True`), which also gives the pagination.
+    """
     problems: list[str] = []
     shown = OrderFilterSet(data, queryset=order_queryset_for_store(store=store))
     filterset = shown
@@ -230,6 +251,10 @@ def order_list_page(*, store: Store, data) -> OrderListPage:
 
     if filterset.is_valid():
         queryset = filterset.qs
+        if not counted and _filters_beyond_statuses(filterset):
+            page = _page_uncounted(queryset, min(page_number, COUNT_MAX), per_page)
+            if page is not None:
+                return OrderListPage(shown, filterset, page, None, per_page, problems)
         # Counted at least up to the row after the page asked for.
         facets = order_facets(
             store=store, filterset=filterset, at_least=min(page_number * per_page, COUNT_MAX)
@@ -248,14 +273,7 @@ def order_list_page(*, store: Store, data) -> OrderListPage:
             % {"page": raw_page[:20], "last": paginator.num_pages}
         )
         page = paginator.page(paginator.num_pages)
-    return OrderListPage(
-        filterset=shown,
-        applied=filterset,
-        page=page,
-        facets=facets,
-        per_page=per_page,
-        problems=problems,
-    )
+    return OrderListPage(shown, filterset, page, facets, per_page, problems)
 
 
 def order_detail_for_store(*, store: Store, pk: int) -> Order:

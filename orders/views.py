@@ -74,32 +74,44 @@ def active_filters(filterset, query) -> list[tuple[str, str, str]]:
     return chips
 
 
+def _facet_choices(choices, counts: dict | None) -> list[tuple[str, str, int | None]]:
+    return [(value, label, counts[value] if counts else None) for value, label in choices]
+
+
+def _counts_context(listing) -> dict:
+    """What the counts of the list show: the status facets, the number of orders, the pages."""
+    facets = listing.facets
+    return {
+        "page": listing.page,
+        "facets": facets,
+        "counting": facets is None,
+        "payment_facets": _facet_choices(PaymentStatus.choices, facets and facets.payment),
+        "fulfillment_facets": _facet_choices(
+            FulfillmentStatus.choices, facets and facets.fulfillment
+        ),
+    }
+
+
 class OrderListView(StoreMemberRequiredMixin, View):
     """GET: the filtered list. POST: a whitelisted bulk action on the selection."""
 
     template_name = "orders/order_list.html"
 
     def get(self, request):
-        listing = order_list_page(store=request.store, data=request.GET)
+        listing = order_list_page(
+            store=request.store, data=request.GET, counted=request.GET.get("counts") == "now"
+        )
         for problem in listing.problems:
             messages.warning(request, problem)
         query = request.GET.copy()
         query.pop("page", None)
+        query.pop("counts", None)
         filter_query = query.copy()
         filter_query.pop("per_page", None)
         context = {
+            **_counts_context(listing),
             "filterset": listing.filterset,
-            "page": listing.page,
             "orders": listing.page.object_list,
-            "facets": listing.facets,
-            "payment_facets": [
-                (value, label, listing.facets.payment[value])
-                for value, label in PaymentStatus.choices
-            ],
-            "fulfillment_facets": [
-                (value, label, listing.facets.fulfillment[value])
-                for value, label in FulfillmentStatus.choices
-            ],
             "active_filters": active_filters(listing.applied, listing.applied.data),
             "page_sizes": PAGE_SIZES,
             "per_page": listing.per_page,
@@ -208,6 +220,17 @@ DETAIL_ACTIONS = {
         DetailAction(NoteForm, order_add_note, _l("Note added.")),
     )
 }
+
+
+class OrderCountsView(StoreMemberRequiredMixin, View):
+    """GET, with the list's parameters: the counts a list page with dates, totals or a search
+    came without (order-list.js fetches them), as marked fragments of that page."""
+
+    template_name = "orders/order_counts.html"
+
+    def get(self, request):
+        listing = order_list_page(store=request.store, data=request.GET, counted=True)
+        return render(request, self.template_name, _counts_context(listing))
 
 
 class OrderDetailView(StoreMemberRequiredMixin, View):

@@ -17,6 +17,12 @@ def money(amount: Decimal | None, currency: str = "EUR") -> str:
     return format_money(Decimal(amount), currency)
 
 
+@register.filter
+def elided_pages(paginator, number: int):
+    """The page numbers of a list around page `number` (includes/pagination.html)."""
+    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
+
+
 @register.simple_tag(takes_context=True)
 def query_replace(context, **kwargs) -> str:
     """The current query string with some parameters replaced (or removed when None/'')."""

@@ -15,11 +15,6 @@ def getlist(query, name: str) -> list[str]:
 
 
 @register.filter
-def elided_pages(paginator, number: int):
-    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)
-
-
-@register.filter
 def event_render(event: OrderEvent) -> RenderedEvent:
     """The timeline entry in the reader's language: `.sentence` and its `.lines`."""
     return render(event)

@@ -66,4 +66,30 @@
     rows.forEach(function (box) { box.checked = true; });
   }
   refresh();
+
+  // A page filtered by dates, totals or a search comes without its counts (they would hold
+  // it): they come from a second request, each marked element in place of the page's.
+  var results = document.querySelector("[data-counts-url]");
+  var fallback = document.querySelector("[data-counts-fallback]");
+  if (results && window.fetch && window.DOMParser) {
+    if (fallback) fallback.hidden = true;
+    fetch(results.dataset.countsUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var counted = new DOMParser().parseFromString(html, "text/html");
+        Array.prototype.forEach.call(counted.querySelectorAll("[data-counted]"), function (fresh) {
+          var key = fresh.getAttribute("data-counted");
+          var current = document.querySelector('[data-counted="' + key + '"]');
+          if (current) current.replaceWith(document.importNode(fresh, true));
+        });
+        results.removeAttribute("data-counts-url");
+        if (fallback) fallback.remove();
+      })
+      .catch(function () {
+        if (fallback) fallback.hidden = false;
+      });
+  }
 })();

@@ -134,22 +134,22 @@ def test_other_filters_count_exactly_up_to_the_cap(staff_client, store, monkeypa
     for days, payment in [(1, P.PAID)] * 20 + [(3, P.AWAITING_PAYMENT)] * 10 + [(40, P.PAID)]:
         OrderFactory(store=store, created_at=now - timedelta(days=days), payment_status=payment)
     start = (timezone.localdate() - timedelta(days=10)).isoformat()
-    facets = staff_client.get(f"/orders/?date_from={start}").context["facets"]
+    facets = staff_client.get(f"/orders/counts/?date_from={start}").context["facets"]
     assert (facets.total, facets.exact, facets.more_than) == (30, True, None)
     assert facets.payment[P.PAID] == 20 and facets.payment[P.AWAITING_PAYMENT] == 10
 
     # Counted up to the cap, or the rows the page needs: 25, and one more to know there is more.
     monkeypatch.setattr(selectors, "FACET_CAP", 5)
-    response = staff_client.get(f"/orders/?date_from={start}")
+    assert len(staff_client.get(f"/orders/?date_from={start}").context["orders"]) == 25
+    response = staff_client.get(f"/orders/counts/?date_from={start}")
     facets = response.context["facets"]
     assert (facets.total, facets.exact, facets.more_than) == (26, False, 25)
     assert facets.payment[P.PAID] is None
-    assert len(response.context["orders"]) == 25
     html = response.content.decode()
     assert "More than 25 orders" in html and "Select all matching orders" in html
     assert 'data-facet="payment-paid"' not in html and "None" not in html
     # With a status filter, the page's own count goes up to the cap too.
-    facets = staff_client.get(f"/orders/?date_from={start}&payment_status=awaiting_payment")
+    facets = staff_client.get(f"/orders/counts/?date_from={start}&payment_status=awaiting_payment")
     assert (facets.context["facets"].total, facets.context["facets"].exact) == (10, True)
 
 
@@ -157,10 +157,10 @@ def test_a_page_past_the_cap_is_counted_far_enough(staff_client, store, monkeypa
     monkeypatch.setattr(selectors, "FACET_CAP", 10)
     for _ in range(60):
         OrderFactory(store=store, total=Decimal("20.00"))
-    response = staff_client.get("/orders/?total_min=10&page=2")
+    response = staff_client.get("/orders/?total_min=10&page=2&counts=now")
     assert len(response.context["orders"]) == 25
     assert not response.context["facets"].exact
-    response = staff_client.get("/orders/?total_min=10&page=3")
+    response = staff_client.get("/orders/?total_min=10&page=3&counts=now")
     assert len(response.context["orders"]) == 10
     assert response.context["facets"].exact and response.context["facets"].total == 60
     text = " ".join(
@@ -251,3 +251,48 @@ def test_db_analyze_fills_the_planners_statistics(store, staff):
                 " AND attname = 'payment_status'"
             )
         assert cursor.fetchone()[0] >= 1
+
+
+def test_a_filtered_page_comes_before_its_counts(
+    staff_client, store, other_store, django_assert_max_num_queries
+):
+    """Dates, totals or a search: the page shows its rows without counting the orders, and
+    its counts come from the counts request the page names (order-list.js fetches it)."""
+    for _ in range(30):
+        OrderFactory(store=store, total=Decimal("20.00"), payment_status=P.PAID)
+    OrderFactory(store=store, total=Decimal("5.00"))
+    OrderFactory(store=other_store, total=Decimal("20.00"))
+    with CaptureQueriesContext(connection) as page_queries:
+        response = staff_client.get("/orders/?total_min=10")
+    html = response.content.decode()
+    assert len(response.context["orders"]) == 25 and response.context["facets"] is None
+    assert "Counting the orders…" in html
+    assert 'data-counts-url="/orders/counts/?total_min=10"' in html
+    # The pages known so far: this one, and the next (its first row was read with the page).
+    assert "?total_min=10&amp;page=2" in html and "?total_min=10&amp;page=3" not in html
+    assert not any("COUNT(" in query["sql"].upper() for query in page_queries.captured_queries)
+
+    with django_assert_max_num_queries(8):
+        counts = staff_client.get("/orders/counts/?total_min=10")
+    fragment = counts.content.decode()
+    assert "<html" not in fragment and "30 orders" in fragment
+    assert 'data-facet="payment-paid">30<' in fragment
+    assert "Select all 30 matching orders" in fragment and "?total_min=10&amp;page=2" in fragment
+    # Without JavaScript, the page's link counts them on the page itself.
+    inline = staff_client.get("/orders/?total_min=10&counts=now")
+    assert inline.context["facets"].total == 30 and "30 orders" in inline.content.decode()
+
+
+def test_an_uncounted_page_past_the_end_says_which_page_exists(staff_client, store):
+    for _ in range(30):
+        OrderFactory(store=store, total=Decimal("20.00"))
+    response = staff_client.get("/orders/?total_min=10&page=7")
+    text = " ".join(str(message) for message in response.context["messages"])
+    assert "Page 7 does not exist; here is page 2." in text
+    assert len(response.context["orders"]) == 5 and response.context["facets"].total == 30
+
+
+def test_the_counts_need_a_member(client, store):
+    OrderFactory(store=store, total=Decimal("20.00"))
+    response = client.get("/orders/counts/?total_min=10")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

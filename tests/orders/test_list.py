@@ -125,7 +125,7 @@ def test_sort_ties_are_broken_by_id(staff_client, store):
 
 
 def test_facets_count_each_status_for_the_current_filters(staff_client, orders):
-    response = staff_client.get("/orders/?total_min=30")
+    response = staff_client.get("/orders/counts/?total_min=30")
     facets = response.context["facets"]
     assert facets.payment["paid"] == 1
     assert facets.payment["awaiting_payment"] == 1

@@ -167,7 +167,8 @@ def test_a_deleted_order_leaves_the_search(staff_client, orders):
 def test_search_combines_with_the_other_filters(staff_client, orders):
     response = staff_client.get("/orders/", {"q": "example.fr", "total_min": "20"})
     assert refs(response) == {orders["elodie"].reference}
-    assert response.context["facets"].total == 1
+    counts = staff_client.get("/orders/counts/", {"q": "example.fr", "total_min": "20"})
+    assert counts.context["facets"].total == 1
 
 
 def test_another_stores_orders_are_never_found(staff_client, orders, other_store):
@@ -195,9 +196,10 @@ def test_common_and_rare_terms_find_the_same_orders(
     expected = {order.reference for order in made if "Martin" in order.customer_name}
     response = staff_client.get("/orders/", {"q": "martin"})
     assert refs(response) == expected
-    assert response.context["facets"].total == 6
+    assert staff_client.get("/orders/counts/", {"q": "martin"}).context["facets"].total == 6
     paid = staff_client.get("/orders/", {"q": "martin", "payment_status": "paid"})
-    assert refs(paid) == set() and paid.context["facets"].payment["awaiting_payment"] == 6
+    counts = staff_client.get("/orders/counts/", {"q": "martin", "payment_status": "paid"})
+    assert refs(paid) == set() and counts.context["facets"].payment["awaiting_payment"] == 6
 
 
 def test_special_characters_are_searched_as_typed(staff_client, store):
