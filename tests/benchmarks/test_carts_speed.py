@@ -17,7 +17,6 @@ import http.client
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import threading
@@ -33,6 +32,8 @@ from django.db import connection, connections
 from django.template import Template
 from django.test.utils import _TestState
 from django.utils import timezone
+
+from tests.benchmarks.serving import free_port, start_gunicorn
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "400"))
@@ -86,43 +87,6 @@ def postgres_reachable() -> str | None:
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(port: int) -> subprocess.Popen:
-    settings = connection.settings_dict
-    database = (
-        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": database,
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "CONN_MAX_AGE": "60",
-    }
-    env.pop("TEST_DATABASE_NAME", None)
-    command = [sys.executable, "-m", "gunicorn", "mycommerce.wsgi", "-w", str(WORKERS)]
-    command += ["-b", f"127.0.0.1:{port}", "--log-level", "warning"]
-    server = subprocess.Popen(command, cwd=BASE_DIR, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            status, _ = request(port, "GET", "/api/v1/openapi.json")
-            if status == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("gunicorn did not answer within 30 s")
 
 
 def request(port: int, method: str, path: str, body=None, key: str = "") -> tuple[int, dict]:
@@ -280,7 +244,7 @@ def test_intake_api_and_reminder_run(settings):
     store = owner.store
     key = api_key_create(membership=owner, name="bench")[1]
     port = free_port()
-    server = start_gunicorn(port)
+    server = start_gunicorn(port, workers=WORKERS, ready_path="/api/v1/openapi.json")
     try:
         for i in range(4 * WORKERS):  # every worker has loaded the views and opened its connection
             request(port, "PUT", f"/api/v1/carts/warm-{i:06d}", {"lines": LINES}, key)
