@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.db import connection, connections
@@ -30,11 +31,44 @@ def vendor_label() -> str:
     return "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
 
 
+def postgres_unavailable() -> str | None:
+    """Why the PostgreSQL half of a benchmark cannot run, or None when it can."""
+    import psycopg
+
+    if not POSTGRES_URL:
+        return "set BENCH_POSTGRES_URL"
+    try:
+        psycopg.connect(POSTGRES_URL, connect_timeout=3).close()
+    except psycopg.Error as error:
+        return f"no PostgreSQL at BENCH_POSTGRES_URL ({str(error).strip()[:120]})"
+    return None
+
+
+def on_postgres_only(path: str, group: str, name: str) -> bool:
+    """For a PostgreSQL-only benchmark: True when this process is the one to measure; from the
+    SQLite run, the file again on PostgreSQL, or the report told why it could not run."""
+    if connection.vendor == "postgresql":
+        return True
+    reason = postgres_unavailable()
+    if reason:
+        import pytest
+
+        from tests.benchmarks import report
+
+        report.skip(group, name, reason=reason)
+        pytest.skip(f"{group}: {name}: {reason}")
+    rerun_on_postgres(path)
+    return False
+
+
 def rerun_on_postgres(path: str) -> None:
-    """From the SQLite run: the same benchmark file again on BENCH_POSTGRES_URL, if set."""
+    """From the SQLite run: the same benchmark file again on BENCH_POSTGRES_URL, if set. Its
+    test database has a name of this run's own (made and dropped by pytest-django), so no
+    database of that server is ever reused or dropped by mistake."""
     if connection.vendor != "sqlite" or not POSTGRES_URL:
         return
-    env = {**os.environ, "DATABASE_URL": POSTGRES_URL, "TEST_DATABASE_NAME": "test_bench_list"}
+    name = f"test_bench_{Path(path).stem}_{os.getpid()}"
+    env = {**os.environ, "DATABASE_URL": POSTGRES_URL, "TEST_DATABASE_NAME": name}
     command = [sys.executable, "-m", "pytest", path, "-s", "-q", "--no-header"]
     command += ["-p", "no:randomly", "-p", "no:cacheprovider", "-o", "addopts="]
     result = subprocess.run(command, env=env, capture_output=True, text=True)

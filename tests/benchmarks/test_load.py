@@ -21,24 +21,22 @@ import threading
 import time
 from urllib.parse import urlencode
 
-import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
 from django.middleware.csrf import _get_new_csrf_string
 
 from mycommerce.models import Store
 from mycommerce.services import SESSION_STORE_KEY
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from tests.benchmarks import report
-from tests.benchmarks.list_timing import SIZES, bench_database, rerun_on_postgres
+from tests.benchmarks.list_timing import SIZES, bench_database, on_postgres_only
 from tests.benchmarks.order_list_admin import BENCH_STORE
-from tests.benchmarks.seeding import POSTGRES_URL
 from tests.benchmarks.serving import free_port, start_gunicorn
 
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "8"))
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "2"))
+SCENARIO = f"{CLIENTS} clients × {SECONDS:g} s, gunicorn {WORKERS} workers"
 # What each client does, in turn: a merchant's day is mostly reading.
 MIX = ["list", "page", "search", "detail", "status", "list", "search", "detail", "export"]
 VERSION = re.compile(r'name="fulfillment-version" value="(\d+)"')
@@ -150,15 +148,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def test_eight_clients_for_a_minute_on_postgresql(django_db_blocker):
-    if connection.vendor != "postgresql":
-        if not POSTGRES_URL:
-            report.skip(
-                "under load",
-                f"{CLIENTS} clients × {SECONDS:g} s",
-                reason="PostgreSQL only: set BENCH_POSTGRES_URL",
-            )
-            pytest.skip("the load test runs on PostgreSQL: set BENCH_POSTGRES_URL")
-        rerun_on_postgres(__file__)
+    if not on_postgres_only(__file__, "under load", SCENARIO):
         return
     size = max(SIZES)
     with bench_database(size, django_db_blocker):
@@ -223,7 +213,7 @@ def test_eight_clients_for_a_minute_on_postgresql(django_db_blocker):
     print(f"{rate:.1f} requests/s, {len(errors)} errors {errors[:5]}")
     report.record(
         "under load",
-        f"{CLIENTS} clients × {SECONDS:g} s, gunicorn {WORKERS} workers",
+        SCENARIO,
         unit="req/s",
         ours=rate,
         orders=size,
