@@ -42,15 +42,19 @@ def test_each_goal_is_met_or_missed_by_its_ratio(bench_dir):
         peak_mb=80.5,
     )
     report.skip("numbering", "8 writers", reason="no PostgreSQL at BENCH_POSTGRES_URL")
+    report.record("search", "e-mail", unit="ms", ours=[90, 160, 120], goal=report.Goal(at_most=150))
     table, all_met = report.write({"cores": 2})
     assert not all_met
-    first, export, numbering = table.splitlines()[6:9]
+    first, export, numbering, search = table.splitlines()[6:10]
     assert "1.10 ms" in first and "bare SQL 1.10×" in first and "| met |" in first
     assert "3 runs, 1.00–1.10–1.20" in first
     assert "0.40×" in export and "| missed |" in export and "80.5" in export
     assert "skipped: no PostgreSQL at BENCH_POSTGRES_URL" in numbering
+    # A goal of the issue's own, in the figure's unit: the median of the runs meets it.
+    assert "≤ 150 ms | met |" in search
     written = json.loads(report.REPORT_JSON.read_text())
-    assert [row["verdict"] for row in written["scenarios"]] == ["met", "missed", "skipped"]
+    verdicts = [row["verdict"] for row in written["scenarios"]]
+    assert verdicts == ["met", "missed", "skipped", "met"]
     assert written["scenarios"][0]["baselines"]["bare SQL"]["runs"] == [1.0, 0.9, 1.0]
     assert report.REPORT_MD.read_text() == table
 

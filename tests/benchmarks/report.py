@@ -34,9 +34,10 @@ LOWER_IS_BETTER = {"ms", "s", "MB"}
 @dataclass(frozen=True)
 class Goal:
     """Ours against `baseline`: a ratio of at most `at_most` (times) or at least `at_least`
-    (rates)."""
+    (rates). Without a baseline, a limit on our figure itself, in its unit (an issue's
+    "under 150 ms")."""
 
-    baseline: str
+    baseline: str = ""
     at_most: float | None = None
     at_least: float | None = None
 
@@ -46,9 +47,10 @@ class Goal:
         return not (self.at_least is not None and ratio < self.at_least)
 
     def __str__(self) -> str:
+        times = f"× {self.baseline}" if self.baseline else ""
         if self.at_most is not None:
-            return f"≤ {self.at_most:g}× {self.baseline}"
-        return f"≥ {self.at_least:g}× {self.baseline}"
+            return f"≤ {self.at_most:g}{times}"
+        return f"≥ {self.at_least:g}{times}"
 
 
 @dataclass
@@ -98,7 +100,7 @@ class Scenario:
         if not self.goal:
             return ""
         goal = Goal(**self.goal)
-        ratio = self.ratio(goal.baseline)
+        ratio = self.ratio(goal.baseline) if goal.baseline else Figure(self.ours).median
         if ratio is None:
             return "missed"
         return "met" if goal.met(ratio) else "missed"
@@ -247,7 +249,6 @@ def write(machine: dict) -> tuple[str, bool]:
     scenarios = results()
     rows = []
     for scenario in scenarios:
-        goal = Goal(**scenario.goal) if scenario.goal else None
         row = {
             "scenario": scenario.key,
             "group": scenario.group,
@@ -263,7 +264,7 @@ def write(machine: dict) -> tuple[str, bool]:
                 if runs
             },
             "ratios": {label: scenario.ratio(label) for label in scenario.baselines},
-            "goal": str(goal) if goal else "",
+            "goal": _goal_label(scenario),
             "verdict": scenario.verdict,
             "peak_mb": scenario.peak_mb,
             "note": scenario.note,
@@ -282,6 +283,13 @@ def write(machine: dict) -> tuple[str, bool]:
     table = markdown(scenarios, grown, machine)
     REPORT_MD.write_text(table, encoding="utf-8")
     return table, all_met
+
+
+def _goal_label(scenario: Scenario) -> str:
+    if not scenario.goal:
+        return ""
+    goal = Goal(**scenario.goal)
+    return str(goal) if goal.baseline else f"{goal} {scenario.unit}"
 
 
 def markdown(scenarios: list[Scenario], grown: list[dict], machine: dict) -> str:
@@ -310,7 +318,7 @@ def markdown(scenarios: list[Scenario], grown: list[dict], machine: dict) -> str
             for label in scenario.baselines
             if (ratio := scenario.ratio(label)) is not None
         )
-        goal = str(Goal(**scenario.goal)) if scenario.goal else ""
+        goal = _goal_label(scenario)
         peak = _number(scenario.peak_mb) if scenario.peak_mb is not None else ""
         note = f" ({scenario.note})" if scenario.note else ""
         lines.append(
