@@ -133,6 +133,10 @@ class CartLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=2)
     line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
+    # Percent, as the storefront sends it; empty when it sends none (the checkout's taxes).
+    vat_rate = models.DecimalField(
+        _("VAT rate"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("cart line")

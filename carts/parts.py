@@ -25,8 +25,11 @@ TOKEN_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 class CartLineData:
     name: str
     quantity: int
+    # Including or excluding VAT as the store's prices are (its price mode).
     unit_price: Decimal
     sku: str = ""
+    # Percent, one of the store's rates; on every line or on none.
+    vat_rate: Decimal | None = None
 
 
 @dataclass
@@ -61,6 +64,24 @@ class CheckoutData:
     shipping_total: Decimal = Decimal("0.00")
     # (name, rate in %) of each tax, e.g. ("TVA 20 %", Decimal("20")).
     taxes: list[tuple[str, Decimal]] = field(default_factory=list)
+
+
+def _vat_rate_errors(*, store: Store, lines: list[CartLineData]) -> dict[str, list[str]]:
+    """A VAT rate on every line or on none, each one of the store's rates."""
+    rated = [line.vat_rate is not None for line in lines]
+    if not any(rated):
+        return {}
+    if not all(rated):
+        return {"lines": [_("Give every line its VAT rate, or none.")]}
+    choices = store.vat_rate_choices if store.charges_vat else [Decimal(0)]
+    return {
+        f"lines[{index}].vat_rate": [
+            _("The VAT rate must be one of the store’s: %(rates)s.")
+            % {"rates": ", ".join(f"{rate.normalize():f}" for rate in choices)}
+        ]
+        for index, line in enumerate(lines)
+        if line.vat_rate is not None and line.vat_rate not in choices
+    }
 
 
 def cart_data_validate(*, store: Store, data: CartData) -> list[Decimal]:
@@ -100,6 +121,7 @@ def cart_data_validate(*, store: Store, data: CartData) -> list[Decimal]:
                 _("The unit price has more decimals than %(currency)s allows.")
                 % {"currency": store.currency}
             ]
+    errors.update(_vat_rate_errors(store=store, lines=data.lines[:MAX_LINES]))
     if errors:
         raise ValidationError(errors)
     totals = totals_compute(

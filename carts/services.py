@@ -42,6 +42,7 @@ def _write_lines(cart: Cart, data: CartData, line_totals: list[Decimal]) -> None
             quantity=line.quantity,
             unit_price=line.unit_price,
             line_total=line_total,
+            vat_rate=line.vat_rate,
         )
         for position, (line, line_total) in enumerate(zip(data.lines, line_totals))
     )
@@ -99,8 +100,11 @@ def cart_upsert(*, store: Store, token: str, data: CartData) -> tuple[Cart, bool
 
 
 def _lines_differ(cart: Cart, data: CartData) -> bool:
-    stored = list(cart.lines.values_list("sku", "name", "quantity", "unit_price"))
-    sent = [(li.sku.strip(), li.name.strip(), li.quantity, li.unit_price) for li in data.lines]
+    stored = list(cart.lines.values_list("sku", "name", "quantity", "unit_price", "vat_rate"))
+    sent = [
+        (line.sku.strip(), line.name.strip(), line.quantity, line.unit_price, line.vat_rate)
+        for line in data.lines
+    ]
     return stored != sent
 
 
@@ -125,17 +129,26 @@ def cart_mark_ordered(
 def cart_order_data(
     cart: Cart, *, customer_name: str = "", discount: DiscountData | None = None, extra=None
 ) -> OrderData:
-    """The order a cart makes: its lines and customer, plus what the checkout adds."""
+    """The order a cart makes: its lines and customer, plus what the checkout adds. Lines with
+    their VAT rates are taxed per line as the store charges VAT (prices including or excluding
+    it, its regime); lines without, by the checkout's taxes."""
     extra = extra or CheckoutData()
+    store = cart.store
     return OrderData(
         customer_name=(customer_name or cart.customer_name or cart.customer_email)[:200],
         customer_email=cart.customer_email,
         lines=[
             LineData(
-                name=line.name, quantity=line.quantity, unit_price=line.unit_price, sku=line.sku
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                sku=line.sku,
+                vat_rate=line.vat_rate,
             )
             for line in cart.lines.all()
         ],
+        prices_include_vat=store.price_mode == Store.PriceMode.TAX_INCLUSIVE,
+        charges_vat=store.charges_vat,
         customer_phone=extra.customer_phone,
         billing_name=extra.billing_name,
         billing_street=extra.billing_street,

@@ -37,7 +37,9 @@ def cart_out(cart: Cart) -> dict:
         },
         "language": cart.language,
         "currency": cart.currency,
-        "lines": list(cart.lines.values("sku", "name", "quantity", "unit_price", "line_total")),
+        "lines": list(
+            cart.lines.values("sku", "name", "quantity", "unit_price", "line_total", "vat_rate")
+        ),
         "total": cart.subtotal,
         "created_at": cart.created_at,
         "updated_at": cart.updated_at,
@@ -62,7 +64,11 @@ def put_cart(request, payload: CartIn, token: str = Token):
         currency=payload.currency,
         lines=[
             CartLineData(
-                sku=line.sku, name=line.name, quantity=line.quantity, unit_price=line.unit_price
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
             )
             for line in payload.lines
         ],

@@ -48,8 +48,24 @@ class LineIn(Strict):
         le=MAX_UNIT_PRICE,
         max_digits=12,
         decimal_places=2,
-        description="Tax-exclusive price of one item, as a string or a number.",
+        description=(
+            "Price of one item, as a string or a number: including or excluding VAT as the "
+            "store's prices are (its price mode)."
+        ),
         examples=["19.90"],
+    )
+    vat_rate: Decimal | None = Field(
+        None,
+        ge=0,
+        lt=100,
+        max_digits=5,
+        decimal_places=2,
+        description=(
+            "The line's VAT rate in percent, one of the store's (e.g. 20, 10, 5.5): on every "
+            "line or on none. With them the order is taxed per line, as its invoices are; "
+            "without them, by the checkout's `taxes`."
+        ),
+        examples=["20"],
     )
 
 
@@ -70,6 +86,7 @@ class LineOut(Schema):
     quantity: int
     unit_price: Money
     line_total: Money
+    vat_rate: Decimal | None
 
 
 class CustomerOut(Schema):
@@ -121,7 +138,11 @@ class CheckoutIn(Strict):
     phone: str = Field("", max_length=40)
     billing: AddressIn = Field(default_factory=AddressIn)
     shipping: ShippingIn = Field(default_factory=ShippingIn)
-    taxes: list[TaxIn] = Field(default_factory=list, max_length=10)
+    taxes: list[TaxIn] = Field(
+        default_factory=list,
+        max_length=10,
+        description="The order's taxes, for carts whose lines have no VAT rate.",
+    )
 
 
 class OrderOut(Schema):

@@ -290,3 +290,64 @@ def test_an_overlong_idempotency_key_or_token_is_named(api):
     )
     assert "token" in fields(problem(api.get("carts/" + "t" * 65), 422))
     assert not Order.objects.exists()
+
+
+def rated(*rates) -> list[dict]:
+    """The default cart's two lines, with these VAT rates."""
+    lines = cart_body()["lines"]
+    return [{**line, "vat_rate": rate} for line, rate in zip(lines, rates, strict=True)]
+
+
+def test_lines_with_their_vat_rates_make_an_order_taxed_per_line_as_its_invoice(api, store):
+    """Prices including VAT (the store's mode, French shops' usual one): the total is what the
+    customer saw, the VAT per rate is inside it, and shipping is taxed as the goods are."""
+    store.price_mode = store.PriceMode.TAX_INCLUSIVE
+    store.save()
+    created = api.put(f"carts/{TOKEN}", cart_body(lines=rated("20", "5.5")))
+    assert [line["vat_rate"] for line in created.json()["lines"]] == ["20.00", "5.50"]
+    response = api.post(f"carts/{TOKEN}/checkout", {"paid": True, "shipping": {"cost": "4.90"}})
+    assert response.status_code == 201, response.content
+    order = Order.objects.get(store=store)
+    assert order.total == Decimal("54.30") + Decimal("4.90")  # 2 × 19.90 + 14.50 + shipping
+    assert order.prices_include_vat and not order.taxes.exists()
+    assert list(order.lines.values_list("vat_rate", flat=True)) == [Decimal("20"), Decimal("5.5")]
+    # 39.80 at 20 % and 14.50 at 5.5 %, shipping shared between them by their weight.
+    shipping_20 = (Decimal("4.90") * Decimal("39.80") / Decimal("54.30")).quantize(Decimal("0.01"))
+    total_20 = Decimal("39.80") + shipping_20
+    total_55 = Decimal("14.50") + Decimal("4.90") - shipping_20
+
+    def vat(total: Decimal, rate: Decimal) -> Decimal:
+        return total - (total / (1 + rate / 100)).quantize(Decimal("0.01"))
+
+    assert order.tax_total == vat(total_20, Decimal(20)) + vat(total_55, Decimal("5.5"))
+
+
+def test_prices_excluding_vat_add_it_per_line(api, store):
+    store.price_mode = store.PriceMode.TAX_EXCLUSIVE
+    store.save()
+    api.put(f"carts/{TOKEN}", cart_body(lines=rated("20", "20")))
+    api.post(f"carts/{TOKEN}/checkout", {"paid": True})
+    order = Order.objects.get(store=store)
+    assert (order.total, order.tax_total) == (Decimal("65.16"), Decimal("10.86"))
+
+
+@pytest.mark.parametrize(
+    ("lines", "field", "message"),
+    [
+        (rated("20", None), "lines", "Give every line its VAT rate, or none."),
+        (rated("20", "7"), "lines[1].vat_rate", "one of the store’s: 20, 10, 5.5, 2.1, 0"),
+        (rated("20", "-1"), "lines[1].vat_rate", "Must be at least 0."),
+    ],
+)
+def test_a_vat_rate_the_store_does_not_have_is_refused_at_its_line(api, lines, field, message):
+    body = problem(api.put(f"carts/{TOKEN}", cart_body(lines=lines)), 422)
+    assert message in fields(body)[field]
+    assert not Cart.objects.exists()
+
+
+def test_rated_lines_and_checkout_taxes_together_are_refused(api, store):
+    api.put(f"carts/{TOKEN}", cart_body(lines=rated("20", "20")))
+    response = api.post(f"carts/{TOKEN}/checkout", {"taxes": [{"name": "TVA 20 %", "rate": "20"}]})
+    body = problem(response, 422)
+    assert "no taxes of its own" in json.dumps(body, ensure_ascii=False)
+    assert not Order.objects.exists()

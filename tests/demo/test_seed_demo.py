@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
@@ -6,7 +8,7 @@ from django.test import Client
 
 from mycommerce.models import Membership, Store
 from orders.editing.forms import OrderFormBundle
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderLine, OrderTax
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from tests.orders.editing.helpers import order_post_data
 
@@ -44,12 +46,17 @@ def test_seed_demo_creates_two_stores_with_their_users_and_realistic_orders(caps
     assert min(line_counts) >= 1 and max(line_counts) <= 6
     for order in orders.annotate(lines_sum=Sum("lines__line_total")):
         assert order.lines_sum == order.subtotal
-        assert order.total == (
-            order.subtotal - order.discount_total + order.tax_total + order.shipping_total
-        )
+        # Prices include VAT (the demo store's mode), 20 % on every line and on shipping: the
+        # VAT is what the total holds above its base (the total ÷ 1.2, rounded once).
+        assert order.prices_include_vat and order.charges_vat
+        assert order.total == order.subtotal - order.discount_total + order.shipping_total
+        base = (order.total / Decimal("1.2")).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        assert order.tax_total == order.total - base
         assert order.refunded_total <= order.total
     for line in OrderLine.objects.all():
         assert line.line_total == line.unit_price * line.quantity
+        assert line.vat_rate == Decimal("20")
+    assert not OrderTax.objects.exists()  # no order taxed as a whole
 
 
 def test_seed_demo_if_empty_leaves_an_existing_database_alone(capsys):

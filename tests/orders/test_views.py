@@ -239,3 +239,24 @@ def test_note_from_a_page_left_open_is_still_added(staff_client, order, staff):
         f"/orders/{order.pk}/", {"form": "note", "note-text": "Rappeler", "note-version": 1}
     )
     assert order.notes.get().text == "Rappeler"
+
+
+@pytest.mark.parametrize("prices_include_vat", [True, False])
+def test_the_vat_of_prices_including_it_is_said_after_the_total_never_added(
+    staff_client, store, prices_include_vat
+):
+    order = OrderFactory(
+        store=store,
+        prices_include_vat=prices_include_vat,
+        subtotal=Decimal("120.00"),
+        tax_total=Decimal("20.00"),
+        total=Decimal("120.00") if prices_include_vat else Decimal("140.00"),
+    )
+    html = staff_client.get(f"/orders/{order.pk}/").content.decode()
+    total_at = html.index('data-testid="order-total"')
+    if prices_include_vat:
+        assert ">Including VAT<" in html and ">Taxes<" not in html
+        assert html.index('data-testid="included-vat"') > total_at
+    else:
+        assert ">Taxes<" in html and ">Including VAT<" not in html
+        assert html.index(">Taxes<") < total_at

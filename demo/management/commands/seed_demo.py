@@ -22,10 +22,10 @@ from mycommerce.roles import Role
 from numbering.services import numbering_allocate
 from orders.database import database_analyze
 from orders.events import event_created, line_data
-from orders.models import Order, OrderEvent, OrderLine, OrderTax, Refund
+from orders.models import Order, OrderEvent, OrderLine, Refund
 from orders.search import order_search_text_for
 from orders.statuses import FulfillmentStatus, PaymentStatus
-from orders.totals import TAX_RATE, LinePart, TaxPart, totals_compute
+from orders.totals import LinePart, VatScheme, totals_compute
 
 DEFAULT_PASSWORD = "demo-password-2026"
 BATCH = 2000
@@ -147,6 +147,7 @@ STATUS_MIX = [
     ((PaymentStatus.PARTIALLY_REFUNDED, FulfillmentStatus.DELIVERED), 3),
 ]
 VAT_RATE = Decimal("20")
+VAT_SCHEME = VatScheme(prices_include_vat=True, charges_vat=True)
 
 
 def ascii_email_part(text: str) -> str:
@@ -213,6 +214,7 @@ class Command(BaseCommand):
                 "legal_address": spec["legal_address"],
                 **spec["legal"],
                 "currency": "EUR",
+                "price_mode": Store.PriceMode.TAX_INCLUSIVE,
                 "language": "fr",
                 "timezone": "Europe/Paris",
             },
@@ -251,20 +253,11 @@ class Command(BaseCommand):
                     orders.append(order)
                     lines_per_order.append(lines)
                 Order.objects.bulk_create(orders)
-                all_lines, taxes, events, refunds = [], [], [], []
+                all_lines, events, refunds = [], [], []
                 for order, lines in zip(orders, lines_per_order):
                     for line in lines:
                         line.order_id = order.pk
                     all_lines.extend(lines)
-                    taxes.append(
-                        OrderTax(
-                            order_id=order.pk,
-                            name="TVA",
-                            kind=OrderTax.Kind.RATE,
-                            value=VAT_RATE,
-                            amount=order.tax_total,
-                        )
-                    )
                     event = event_created(
                         order=order,
                         actor=None,
@@ -286,7 +279,6 @@ class Command(BaseCommand):
                             )
                         )
                 OrderLine.objects.bulk_create(all_lines, batch_size=5000)
-                OrderTax.objects.bulk_create(taxes, batch_size=5000)
                 OrderEvent.objects.bulk_create(events, batch_size=5000)
                 Refund.objects.bulk_create(refunds, batch_size=5000)
             done += size
@@ -310,15 +302,20 @@ class Command(BaseCommand):
                     quantity=quantity,
                     unit_price=unit_price,
                     line_total=line_total,
+                    vat_rate=VAT_RATE,
                 )
             )
         shipping = Decimal("0.00") if subtotal >= 60 else Decimal("4.90")
-        # Catalogue prices exclude VAT, as the order form's totals do.
+        # Catalogue prices include VAT, as the demo store's do: VAT per line, shipping taxed as
+        # the goods are.
         totals = totals_compute(
             currency=store.currency,
-            lines=[LinePart(quantity=line.quantity, unit_price=line.unit_price) for line in lines],
-            taxes=[TaxPart(kind=TAX_RATE, value=VAT_RATE)],
+            lines=[
+                LinePart(quantity=line.quantity, unit_price=line.unit_price, vat_rate=VAT_RATE)
+                for line in lines
+            ],
             shipping=shipping,
+            vat=VAT_SCHEME,
         )
         tax, total = totals.tax_total, totals.total
         payment, fulfillment = status_pair
@@ -356,6 +353,8 @@ class Command(BaseCommand):
             tax_total=tax,
             shipping_method="Colissimo" if shipping else "Livraison offerte",
             shipping_total=shipping,
+            prices_include_vat=VAT_SCHEME.prices_include_vat,
+            charges_vat=VAT_SCHEME.charges_vat,
             total=total,
             refunded_total=refunded,
             payment_status=payment,
