@@ -1,6 +1,9 @@
-"""The seeded databases the benchmarks share: `seed_demo --orders N` into
-var/bench/orders-<N>.sqlite3, or into the PostgreSQL database bench_orders_<N> of the server
-at BENCH_POSTGRES_URL, made once (a million orders take several minutes) and reused."""
+"""The seeded databases the benchmarks share: two stores, as a real database has more than
+one — the benchmarks' store (MaBoutique) with N orders and a branch with a tenth of that —
+with fresh planner statistics (`seed_demo --stores 2 --orders N --branch-orders N/10`), into
+var/bench/orders-<N>-stores2.sqlite3, or into the PostgreSQL database bench_orders_<N>_stores2
+of the server at BENCH_POSTGRES_URL, made once (a million orders take several minutes) and
+reused."""
 
 import os
 import shutil
@@ -27,10 +30,23 @@ def _manage(database: Path | str, *args: str, quiet: bool = True) -> None:
     )
 
 
+def seed_arguments(orders: int) -> list[str]:
+    """seed_demo's arguments for `orders` orders in the benchmarks' store, and a branch."""
+    return [
+        "seed_demo",
+        "--stores",
+        "2",
+        "--orders",
+        str(orders),
+        "--branch-orders",
+        str(orders // 10),
+    ]
+
+
 def seeded_database(orders: int) -> Path:
     """A SQLite file with one demo store of `orders` orders, migrated to the current schema."""
     replicate = REPLICATE and orders > REPLICATED_FROM
-    path = BENCH_DIR / f"orders-{orders}{'-replicated' if replicate else ''}.sqlite3"
+    path = BENCH_DIR / f"orders-{orders}-stores2{'-replicated' if replicate else ''}.sqlite3"
     if not path.exists() and replicate:
         BENCH_DIR.mkdir(parents=True, exist_ok=True)
         replicated_sqlite(orders, path)
@@ -41,7 +57,7 @@ def seeded_database(orders: int) -> Path:
             stale.unlink()
         _manage(partial, "migrate", "-v0")
         started = time.perf_counter()
-        _manage(partial, "seed_demo", "--orders", str(orders), quiet=False)
+        _manage(partial, *seed_arguments(orders), quiet=False)
         print(f"seeded {orders:,} orders in {time.perf_counter() - started:.0f} s")
         # Fold the write-ahead log into the file before renaming it.
         with sqlite3.connect(partial) as connection:
@@ -68,7 +84,7 @@ def seeded_postgres_url(orders: int) -> str:
 
     server_url = POSTGRES_URL or os.environ["DATABASE_URL"]
     replicate = REPLICATE and orders > REPLICATED_FROM
-    name = f"bench_orders_{orders}{'_replicated' if replicate else ''}"
+    name = f"bench_orders_{orders}_stores2{'_replicated' if replicate else ''}"
     with psycopg.connect(server_url, autocommit=True) as server:
         existing = {row[0] for row in server.execute("SELECT datname FROM pg_database").fetchall()}
         if name not in existing and replicate:
@@ -80,13 +96,7 @@ def seeded_postgres_url(orders: int) -> str:
             server.execute(f'CREATE DATABASE "{partial}"')
             _manage(_with_database(server_url, partial), "migrate", "-v0")
             started = time.perf_counter()
-            _manage(
-                _with_database(server_url, partial),
-                "seed_demo",
-                "--orders",
-                str(orders),
-                quiet=False,
-            )
+            _manage(_with_database(server_url, partial), *seed_arguments(orders), quiet=False)
             print(f"seeded {orders:,} orders in {time.perf_counter() - started:.0f} s")
             server.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
     url = _with_database(server_url, name)
@@ -141,7 +151,9 @@ def _replicate_sql(copies: int, vendor: str) -> list[str]:
         "line_total) SELECT i.new_id, l.position, l.sku, l.name, l.quantity, l.unit_price, "
         "l.line_total FROM ids i JOIN orders_orderline l ON l.order_id = i.old_id",
         "UPDATE numbering_numbersequence SET next_number = (SELECT MAX(number) + 1 FROM "
-        "orders_order), last_issued = (SELECT MAX(number) FROM orders_order)",
+        "orders_order o WHERE o.store_id = numbering_numbersequence.store_id), last_issued = "
+        "(SELECT MAX(number) FROM orders_order o WHERE o.store_id = "
+        "numbering_numbersequence.store_id)",
     ]
 
 
@@ -166,7 +178,7 @@ def replicated_sqlite(orders: int, path: Path) -> None:
 def replicated_postgres(orders: int, server, server_url: str, name: str) -> None:
     import psycopg
 
-    source = f"bench_orders_{REPLICATED_FROM}"
+    source = f"bench_orders_{REPLICATED_FROM}_stores2"
     seeded_postgres_url(REPLICATED_FROM)
     partial = f"{name}_partial"
     server.execute(f'DROP DATABASE IF EXISTS "{partial}"')

@@ -59,6 +59,15 @@ def test_seed_demo_creates_two_stores_with_their_users_and_realistic_orders(caps
     assert not OrderTax.objects.exists()  # no order taxed as a whole
 
 
+def test_the_branch_can_have_a_size_of_its_own():
+    """As the benchmarks seed: stores of different sizes, each numbered from 1."""
+    call_command("seed_demo", orders=30, stores=2, branch_orders=3, carts=0)
+    sizes = dict(Order.objects.values_list("store__name").annotate(n=Count("pk")))
+    assert sizes == {"MaBoutique": 30, "Succursale Lyon": 3}
+    lyon = Order.objects.filter(store__name="Succursale Lyon")
+    assert sorted(lyon.values_list("number", flat=True)) == [1, 2, 3]
+
+
 def test_seed_demo_if_empty_leaves_an_existing_database_alone(capsys):
     call_command("seed_demo", orders=3)
     call_command("seed_demo", orders=50, if_empty=True)

@@ -166,29 +166,37 @@ class Command(BaseCommand):
             "--carts", type=int, default=150, help="carts per store with abandoned carts"
         )
         parser.add_argument("--stores", type=int, default=1, choices=[1, 2])
+        parser.add_argument(
+            "--branch-orders",
+            type=int,
+            default=None,
+            help="orders of the second store (with --stores 2); --orders when left out",
+        )
         parser.add_argument("--password", default=DEFAULT_PASSWORD)
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing when a store already exists"
         )
 
-    def handle(self, *args, orders, carts, stores, password, seed, if_empty, **options):
-        if orders < 0:
-            raise CommandError("--orders must be 0 or more.")
+    def handle(
+        self, *args, orders, carts, stores, password, seed, if_empty, branch_orders, **options
+    ):
+        if orders < 0 or (branch_orders or 0) < 0:
+            raise CommandError("--orders and --branch-orders must be 0 or more.")
         if if_empty and Store.objects.exists():
             self.stdout.write("Demo data already present; nothing to do.")
             return
         rng = random.Random(seed)
-        for spec in STORES[:stores]:
+        sizes = [orders, orders if branch_orders is None else branch_orders]
+        for spec, size in zip(STORES[:stores], sizes, strict=False):
             store = self.create_store(spec, password)
             started = time.perf_counter()
-            self.create_orders(store, orders, rng)
+            self.create_orders(store, size, rng)
             # Fresh planner statistics for the new rows (as after a large import).
             database_analyze(connection=connection)
             elapsed = max(time.perf_counter() - started, 1e-6)
             self.stdout.write(
-                f"{store.name}: {orders} orders in {elapsed:.1f} s "
-                f"({orders / elapsed:,.0f} orders/s)"
+                f"{store.name}: {size} orders in {elapsed:.1f} s ({size / elapsed:,.0f} orders/s)"
             )
             if carts > 0 and store_has_feature(store, Feature.ABANDONED_CARTS):
                 self.create_carts(store, carts, rng)
