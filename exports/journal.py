@@ -131,11 +131,16 @@ def journal_piece(*, document: Invoice, settings: JournalSettings) -> list[Journ
             credit=ZERO if debit_side else amount,
         )
 
-    lines = [line(customer, label, Decimal(snapshot["total_ttc"]), debit_side=True)]
-    for account, suffix, amount in _piece_amounts(snapshot, settings):
-        if amount:
-            lines.append(line(account, f"{label} — {suffix}", amount, debit_side=False))
-    return lines
+    amounts = [(customer, label, Decimal(snapshot["total_ttc"]), True)] + [
+        (account, f"{label} — {suffix}", amount, False)
+        for account, suffix, amount in _piece_amounts(snapshot, settings)
+    ]
+    # Lines of zero are left out: accounting software refuses them.
+    return [
+        line(account, text, amount, debit_side=debit_side)
+        for account, text, amount, debit_side in amounts
+        if amount
+    ]
 
 
 def journal_lines(*, store: Store, start: date, end: date) -> Iterator[JournalLine]:

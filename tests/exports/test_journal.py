@@ -230,6 +230,17 @@ def test_the_e_reporting_summary_is_the_sum_of_the_consumer_documents(store, sta
     assert sum(amount(row[4]) for row in rows[1:]) == sum(s.total for s in summary)
 
 
+def test_the_journal_reads_the_documents_in_a_few_queries(
+    store, staff, django_assert_max_num_queries
+):
+    for _ in range(30):
+        pay(staff, place(store, lines=[(1, "10.00", "20"), (2, "3.10", "5.5")]))
+    client = client_for(staff)
+    with django_assert_max_num_queries(12):
+        rows = csv_rows(download(client, **PERIOD))
+    assert len({row[2] for row in rows[1:]}) == 30
+
+
 def test_every_member_may_download_and_sees_only_their_store(store, staff, other_store):
     other_staff = MembershipFactory(store=other_store, role="staff")
     pay(other_staff, place(other_store, lines=[(1, "50.00", "20")]))
