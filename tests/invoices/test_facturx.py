@@ -263,6 +263,9 @@ def test_the_factur_x_pdf_stays_pdf_a_3b_and_the_order_pdf_carries_it_too(compan
     with pikepdf.open(io.BytesIO(pdf)) as document:
         metadata = document.open_metadata()
         assert metadata["pdfaid:part"] == "3" and metadata["pdfaid:conformance"] == "B"
+        # Still tagged for screen readers, and the XML is the PDF's associated file.
+        assert document.Root.MarkInfo.Marked and "/StructTreeRoot" in document.Root
+        assert str(document.Root.AF[0].AFRelationship) == "/Data"
         assert (
             metadata["{urn:factur-x:pdfa:CrossIndustryDocument:invoice:1p0#}ConformanceLevel"]
             == "EN 16931"
