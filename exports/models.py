@@ -58,3 +58,29 @@ class ExportSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.store}"
+
+
+class JournalSettings(models.Model):
+    """The accounts of a store's sales journal (French chart of accounts by default)."""
+
+    store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="journal_settings")
+    journal_code = models.CharField(_("journal code"), max_length=6, default="VT")
+    customer_account = models.CharField(_("customers account"), max_length=20, default="411")
+    per_customer = models.BooleanField(
+        _("one auxiliary account per customer"),
+        default=False,
+        help_text=_("The customers account followed by a code made of the customer's name."),
+    )
+    goods_account = models.CharField(_("sales of goods account"), max_length=20, default="707")
+    services_account = models.CharField(_("services account"), max_length=20, default="706")
+    shipping_account = models.CharField(_("shipping account"), max_length=20, default="7085")
+    vat_account = models.CharField(_("VAT collected account"), max_length=20, default="44571")
+    # Per VAT rate ("20", "5.5"): {"sales": account, "vat": account}, each optional.
+    rate_accounts = models.JSONField(_("accounts per VAT rate"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sales journal settings")
+        verbose_name_plural = _("sales journal settings")
+
+    def __str__(self) -> str:
+        return f"{self.journal_code} @ {self.store}"

@@ -5,20 +5,35 @@ exports/xlsx.py."""
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from exports.csv_file import csv_chunks
-from exports.models import ExportSettings, FileFormat
+from exports.journal import ereporting_summary, journal_lines, journal_settings_for
+from exports.journal_files import (
+    JOURNAL_KINDS,
+    SUMMARY_KINDS,
+    journal_headers,
+    journal_rows,
+    summary_headers,
+    summary_rows,
+    table_csv_chunks,
+    xlsx_bytes,
+)
+from exports.models import ExportSettings, FileFormat, JournalSettings
 from exports.selectors import export_selection, export_selection_count
 from exports.xlsx import xlsx_write
 from mycommerce.models import Job, Membership, Store
 from mycommerce.plans import Feature
-from mycommerce.roles import Permission, ensure_member_may
+from mycommerce.roles import Permission, ensure_member_can, ensure_member_may
 from mycommerce.services import JobFile, JobProgress, job_create, job_enqueue, job_run, job_workdir
 
 # Job.kind of a background export (registered in exports/apps.py).
@@ -238,3 +253,83 @@ def export_job_run(*, job: Job) -> Job:
         return JobFile(name=params["filename"], path=path)
 
     return job_run(job=job, work=work)
+
+
+@dataclass(frozen=True)
+class JournalFile:
+    chunks: Iterator[bytes]
+    filename: str
+    content_type: str
+
+
+def journal_export(
+    *,
+    membership: Membership,
+    start: date,
+    end: date,
+    report: str,
+    file_format: str,
+    language: str,
+) -> JournalFile:
+    """The sales journal (or the consumer sales summary for e-reporting) of a period, as a
+    CSV streamed in chunks or an XLSX; any member who may export may download it."""
+    ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
+    store = membership.store
+    with translation.override(language):
+        if report == "ereporting":
+            headers, kinds = summary_headers(), SUMMARY_KINDS
+            rows = summary_rows(ereporting_summary(store=store, start=start, end=end))
+            title, stem = _("Consumer sales"), pgettext("file name", "consumer-sales")
+        else:
+            headers, kinds = journal_headers(), JOURNAL_KINDS
+            lines = journal_lines(store=store, start=start, end=end)
+            rows = journal_rows(lines)
+            title, stem = _("Sales journal"), pgettext("file name", "sales-journal")
+        filename = f"{slugify(stem)}-{start.isoformat()}-{end.isoformat()}.{file_format}"
+        if file_format == FileFormat.XLSX:
+            content = xlsx_bytes(
+                title=str(title),
+                headers=headers,
+                kinds=kinds,
+                rows=rows,
+                currency=store.currency,
+                language=language,
+            )
+            chunks: Iterator[bytes] = iter([content])
+        else:
+            chunks = csv_chunks_in_language(table_csv_chunks(headers=headers, rows=rows), language)
+    return JournalFile(chunks=chunks, filename=filename, content_type=CONTENT_TYPES[file_format])
+
+
+def csv_chunks_in_language(chunks: Iterator[bytes], language: str) -> Iterator[bytes]:
+    """A streamed file's labels are made while it streams: keep the language for them."""
+    iterator = iter(chunks)
+    while True:
+        with translation.override(language):
+            chunk = next(iterator, None)
+        if chunk is None:
+            return
+        yield chunk
+
+
+def journal_settings_save(*, membership: Membership, data: dict) -> JournalSettings:
+    """Save the store's journal code and accounts (admins and owners)."""
+    ensure_member_can(membership, Permission.MANAGE_SETTINGS)
+    settings_row = journal_settings_for(store=membership.store)
+    for name in JOURNAL_SETTINGS_FIELDS:
+        if name in data:
+            setattr(settings_row, name, data[name])
+    settings_row.save()
+    return settings_row
+
+
+JOURNAL_SETTINGS_FIELDS = (
+    "journal_code",
+    "customer_account",
+    "per_customer",
+    "goods_account",
+    "services_account",
+    "shipping_account",
+    "vat_account",
+    "rate_accounts",
+)

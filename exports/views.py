@@ -5,17 +5,25 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 
-from exports.forms import OrderExportForm
+from exports.forms import JournalForm, JournalSettingsForm, OrderExportForm
+from exports.journal import journal_default_period, journal_period_figures, journal_settings_for
 from exports.selectors import (
     export_selection,
     export_selection_count,
     export_selection_data,
     export_settings_initial,
 )
-from exports.services import ExportOptions, background_threshold, order_export
+from exports.services import (
+    ExportOptions,
+    background_threshold,
+    journal_export,
+    journal_settings_save,
+    order_export,
+)
+from invoices.snapshots import rate_text
 from mycommerce.mixins import StoreMemberRequiredMixin
 from mycommerce.plans import Feature
-from mycommerce.roles import Permission
+from mycommerce.roles import Permission, member_can
 
 # Fields a scripted client may leave out: the remembered (or store default) value applies.
 OPTIONAL_FIELDS = ("format", "separator", "layout", "decimal")
@@ -88,3 +96,71 @@ class OrderExportView(StoreMemberRequiredMixin, View):
             "threshold": background_threshold(),
         }
         return render(request, self.template_name, context)
+
+
+class JournalView(StoreMemberRequiredMixin, View):
+    """The accountant's sales journal and the consumer sales summary: a period, a file."""
+
+    required_permission = Permission.MANAGE_ORDERS
+    required_feature = Feature.ORDERS
+    template_name = "exports/journal.html"
+
+    def get(self, request):
+        if "start" not in request.GET and "end" not in request.GET:
+            return self.show(
+                request, JournalForm(initial=journal_default_period(store=request.store))
+            )
+        data = request.GET.copy()
+        for name in ("report", "format"):
+            data.setdefault(name, JournalForm.base_fields[name].initial)
+        form = JournalForm(data)
+        if not form.is_valid() or "download" not in request.GET:
+            return self.show(request, form)
+        period = form.cleaned_data
+        exported = journal_export(
+            membership=request.membership,
+            start=period["start"],
+            end=period["end"],
+            report=period["report"],
+            file_format=period["format"],
+            language=get_language(),
+        )
+        response = StreamingHttpResponse(exported.chunks, content_type=exported.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+        return response
+
+    def show(self, request, form):
+        summary = None
+        if form.is_bound and form.is_valid():
+            summary = journal_period_figures(
+                store=request.store, start=form.cleaned_data["start"], end=form.cleaned_data["end"]
+            )
+        context = {
+            "form": form,
+            "summary": summary,
+            "can_configure": member_can(request.membership, Permission.MANAGE_SETTINGS),
+        }
+        return render(request, self.template_name, context)
+
+
+class JournalSettingsView(StoreMemberRequiredMixin, View):
+    """The journal's code and accounts (admins and owners)."""
+
+    required_permission = Permission.MANAGE_SETTINGS
+    template_name = "exports/journal_settings.html"
+
+    def form(self, request, data=None):
+        store = request.store
+        rates = [rate_text(rate) for rate in store.vat_rate_choices]
+        return JournalSettingsForm(data, instance=journal_settings_for(store=store), rates=rates)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form(request)})
+
+    def post(self, request):
+        form = self.form(request, request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        journal_settings_save(membership=request.membership, data=form.cleaned_data)
+        messages.success(request, _("The sales journal settings were saved."))
+        return redirect("exports:journal_settings")

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from invoices.facturx import facturx_applies, facturx_embed
 from invoices.models import Invoice
 from invoices.pages import document_page, order_pages
 from invoices.pdf import pdf_from_html, pdf_merge_files, pdf_render_chunks
@@ -113,6 +114,11 @@ def invoice_pdf_for_order(*, membership: Membership, order: Order, document: str
     ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
     html = invoice_orders_html(store=membership.store, orders=[order], document=document)
     pdf = pdf_from_html(html)
+    if document == Document.INVOICES:
+        issued = invoice_documents_for_order(order=order)
+        # One PDF carries one XML: an order's documents do when it has exactly one.
+        if len(issued) == 1:
+            pdf = invoice_pdf_with_facturx(store=membership.store, pdf=pdf, document=issued[0])
     _record_printed(order_ids=[order.pk], user=membership.user, document=document)
     return pdf
 
@@ -121,9 +127,19 @@ def invoice_pdf_for_document(*, membership: Membership, document: Invoice) -> by
     """One issued invoice or credit note, rendered from its snapshot."""
     ensure_member_may(membership, Permission.MANAGE_ORDERS, feature=Feature.ORDERS)
     html = invoice_html(store=membership.store, pages=[document_page(document.snapshot)])
-    pdf = pdf_from_html(html)
+    pdf = invoice_pdf_with_facturx(
+        store=membership.store, pdf=pdf_from_html(html), document=document
+    )
     _record_printed(order_ids=[document.order_id], user=membership.user, document=Document.INVOICES)
     return pdf
+
+
+def invoice_pdf_with_facturx(*, store: Store, pdf: bytes, document: Invoice) -> bytes:
+    """The document's PDF/A-3b, with its Factur-X XML when its buyer is a business and the
+    store turned Factur-X on; else unchanged."""
+    if not facturx_applies(store=store, snapshot=document.snapshot):
+        return pdf
+    return facturx_embed(pdf=pdf, snapshot=document.snapshot)
 
 
 def invoice_filename(*, document: str, order: Order | None = None, day: date | None = None) -> str:

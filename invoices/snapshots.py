@@ -76,6 +76,13 @@ def buyer_snapshot(order: Order, territories: dict) -> dict:
     }
 
 
+def snapshot_business_buyer(snapshot: dict) -> bool:
+    """Whether the document's buyer is a business in the sense of the e-invoicing reform: it
+    has a SIREN or a VAT number (Factur-X for it; e-reporting for everyone else)."""
+    buyer = snapshot.get("buyer") or {}
+    return bool(buyer.get("siren") or buyer.get("vat_number"))
+
+
 def legal_mentions(*, store: Store, business_buyer: bool, currency: str) -> list[str]:
     """The mentions the law asks of this seller for this buyer, in the active language."""
     mentions = []

@@ -78,6 +78,15 @@ class Store(models.Model):
         _("print the €40 recovery indemnity for business buyers"), default=True
     )
     invoice_footer = models.TextField(_("invoice footer"), blank=True)
+    # France's e-invoicing reform: the CII XML inside the PDF of business buyers' documents.
+    facturx_enabled = models.BooleanField(
+        _("Factur-X for business buyers"),
+        default=False,
+        help_text=_(
+            "Invoices and credit notes to a business (with a SIREN or VAT number) carry their "
+            "data as Factur-X XML (EN 16931) inside the PDF; consumers get a plain PDF."
+        ),
+    )
     vat_regime = models.CharField(
         _("VAT regime"), max_length=10, choices=VatRegime.choices, default=VatRegime.NORMAL
     )

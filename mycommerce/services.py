@@ -65,6 +65,7 @@ STORE_SETTINGS_FIELDS = (
     "late_payment_rate",
     "recovery_indemnity",
     "invoice_footer",
+    "facturx_enabled",
     "currency",
     "language",
     "timezone",

@@ -37,6 +37,8 @@ class MainPages:
             "order edit": f"/orders/{self.order.pk}/edit/",
             "new order": "/orders/new/",
             "exports form": "/exports/orders/",
+            "sales journal": "/exports/journal/?start=2026-01-01&end=2026-12-31",
+            "sales journal settings": "/exports/journal/settings/",
             "numbering": "/settings/numbering/",
             "store settings": "/settings/store/",
             "plan": "/settings/plan/",

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.test import Client, override_settings
 
 from exports.columns import COLUMN_KEYS
-from exports.models import ExportSettings
+from exports.models import ExportSettings, JournalSettings
 from mycommerce.models import Job, Membership, Store
 from mycommerce.roles import Role
 from numbering.models import NumberingChange, NumberSequence
@@ -112,6 +112,7 @@ WATCHED = {
     Job: ("COUNT(*)",),
     ExportSettings: ("COUNT(*)", "MAX(updated_at)"),
     NumberingChange: ("COUNT(*)",),
+    JournalSettings: ("COUNT(*)",),
 }
 # Rows of the world's store only (the column naming it, the columns read).
 WATCHED_ROWS = {
@@ -240,6 +241,18 @@ def _store_settings(world):
         "language": "fr",
         "timezone": "Europe/Paris",
         "paper_size": "A4",
+    }
+
+
+def _journal_settings(world):
+    return {
+        "journal_code": "VT",
+        "customer_account": "411",
+        "goods_account": "707",
+        "services_account": "706",
+        "shipping_account": "7085",
+        "vat_account": "44571",
+        "rate_20_sales": "707200",
     }
 
 
@@ -378,6 +391,12 @@ ENDPOINTS = [
         _store_settings,
         ("name", "legal_address", "vat_number", "currency", "language", "timezone", "paper_size"),
     ),
+    Endpoint(
+        "journal-settings",
+        "/exports/journal/settings/",
+        _journal_settings,
+        ("journal_code", "customer_account", "vat_account", "rate_20_sales", "per_customer"),
+    ),
     Endpoint("plan", "/settings/plan/", lambda world: {"plan": "professional"}, ("plan",)),
     Endpoint(
         "store-switch",
@@ -400,6 +419,17 @@ def test_order_list_parameter(world, name, value):
     response = world.client.get(
         "/orders/", {name: value, "q": "Camille"} if name != "q" else {name: value}
     )
+    assert response.status_code == 200
+    assert db_state(world) == before
+
+
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize("name", ("start", "end", "report", "format", "download"))
+def test_sales_journal_parameter(world, name, value):
+    params = {"start": "2026-11-01", "end": "2026-11-30", "download": "1", name: value}
+    before = db_state(world)
+    response = world.client.get("/exports/journal/", params)
+    consume(response)
     assert response.status_code == 200
     assert db_state(world) == before
 
