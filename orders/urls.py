@@ -7,6 +7,8 @@ app_name = "orders"
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="detail"),
+    path("views/", views.SavedViewsView.as_view(), name="views"),
+    path("views/save/", views.SavedViewCreateView.as_view(), name="view_save"),
     # Editing and creating, in its own folder; the PDFs are the invoices app's (invoices/urls.py).
     path("", include("orders.editing.urls")),
 ]
