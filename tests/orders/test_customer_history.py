@@ -54,7 +54,7 @@ def test_the_order_page_shows_the_customers_other_orders_and_figures(
     assert [order.pk for order in history.others][-2:] == [earlier[1].pk, earlier[0].pk]
     assert refunded.pk not in [order.pk for order in history.others]
     html = response.content.decode()
-    assert "Historique du client" in html and "45,00" in html
+    assert "Commandes de ce client" in html and "45,00" in html
     for order in earlier:
         assert f'href="/orders/{order.pk}/"' in html
     assert "/orders/?email=CAMILLE.MARTIN%40EXAMPLE.FR" in html
