@@ -403,11 +403,6 @@ class CustomerHistory:
     first_at: object
     others: list[Order]
 
-    @property
-    def more(self) -> int:
-        """The customer's other orders not listed on the page."""
-        return self.count - 1 - len(self.others)
-
 
 def customer_history_for_order(*, store: Store, order: Order) -> CustomerHistory | None:
     """The history of the customer of `order`, along the (store, lower(e-mail)) index, in one

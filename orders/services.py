@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
-from django.forms.utils import ErrorDict
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Membership, Store
@@ -430,7 +429,7 @@ def saved_view_params_clean(data) -> dict[str, list[str]]:
     filters: a filter in error is refused at its field, as the list says it."""
     params = saved_view_params(data)
     filterset = OrderFilterSet(saved_view_query(params), queryset=Order.objects.none())
-    errors = ErrorDict(filterset.errors) if not filterset.is_valid() else {}
+    errors = {} if filterset.is_valid() else dict(filterset.errors)
     if "per_page" in params and params["per_page"][0] not in {str(size) for size in PAGE_SIZES}:
         errors["per_page"] = [_("Choose 25, 50 or 100 orders per page.")]
     if errors:

@@ -32,7 +32,6 @@ from orders.forms import (
 from orders.policies import order_change_confirmation, order_is_editable, order_is_paid
 from orders.saved_views import saved_view_label, saved_view_params
 from orders.selectors import (
-    FACET_CAP,
     PAGE_SIZES,
     customer_history_for_order,
     order_detail_for_store,
@@ -164,7 +163,6 @@ def render_order_list(request, *, save_form=None, status=200):
         "bulk_form": BulkActionForm(actions=BULK_ACTIONS),
         "can_create": store_has_feature(request.store, Feature.ORDER_EDITING),
         "save_form": save_form or SavedViewForm(),
-        "facet_cap": FACET_CAP,
         **view_tabs(request),
     }
     return render(request, "orders/order_list.html", context, status=status)
