@@ -44,7 +44,7 @@ def test_save_the_filters_as_a_view_then_open_a_customers_history(page: Page, li
     page.wait_for_load_state()
     expect(page.get_by_test_id("result-count")).to_have_text("2 commandes")
 
-    page.get_by_role("button", name="Enregistrer ces filtres comme vue").click()
+    page.get_by_role("button", name="Enregistrer comme vue").click()
     page.get_by_label("Nom de la vue").fill("À expédier")
     page.get_by_label("Toute la boutique").check()
     page.get_by_role("button", name="Enregistrer la vue").click()
