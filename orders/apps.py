@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 def orders_after_migrate(*, using: str, **kwargs) -> None:
@@ -13,11 +13,23 @@ def orders_after_migrate(*, using: str, **kwargs) -> None:
     database_analyze(connection=connection)
 
 
+def store_created(*, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A new store starts with the order list's default views (to ship, awaiting payment,
+    ready for pickup). Stores are created by the core, which cannot import orders/."""
+    if created and not raw:
+        from orders.services import saved_views_create_defaults
+
+        saved_views_create_defaults(store=instance)
+
+
 class OrdersConfig(AppConfig):
     name = "orders"
 
     def ready(self) -> None:
         post_migrate.connect(orders_after_migrate, sender=self)
+        from mycommerce.models import Store
+
+        post_save.connect(store_created, sender=Store, dispatch_uid="orders.store_created")
         from mycommerce.switching import store_object_pages_register
         from orders.selectors import order_queryset_for_store
 

@@ -103,8 +103,15 @@ def _is_email_address(value: str) -> bool:
     return True
 
 
+class EmailFilter(django_filters.CharFilter):
+    field_class = forms.EmailField
+
+
 class OrderFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search", max_length=200)
+    # All the orders of one customer (the order page links here): the whole address, in any
+    # case, through the (store, lower(e-mail)) index.
+    email = EmailFilter(label=_("Customer e-mail"), method="filter_email", max_length=254)
     payment_status = django_filters.MultipleChoiceFilter(
         label=_("Payment status"),
         choices=PaymentStatus.choices,
@@ -156,6 +163,9 @@ class OrderFilterSet(django_filters.FilterSet):
 
     def filter_date_to(self, queryset, name, value):
         return queryset.filter(created_at__lt=start_of_day(value + timedelta(days=1)))
+
+    def filter_email(self, queryset, name, value):
+        return queryset.filter(Exact(Lower("customer_email"), value.strip().lower()))
 
     def filter_search(self, queryset, name, value):
         """Case- and accent-insensitive, any part of the reference, customer, e-mail, phone,

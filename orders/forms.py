@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order
+from orders.saved_views import NAME_MAX_LENGTH
 from orders.statuses import (
     FulfillmentStatus,
     PaymentStatus,
@@ -182,3 +183,21 @@ class BulkActionForm(forms.Form):
                 if not cleaned.get(name):
                     self.add_error(name, _("Choose a status for the selected orders."))
         return cleaned
+
+
+class SavedViewForm(forms.Form):
+    """Save the list's current filters, sort and page size under a name."""
+
+    VISIBILITY_CHOICES = (("shared", _("Everyone in the store")), ("personal", _("Only me")))
+
+    name = forms.CharField(label=_("Name of the view"), max_length=NAME_MAX_LENGTH)
+    visibility = forms.ChoiceField(
+        label=_("Who sees it"),
+        choices=VISIBILITY_CHOICES,
+        initial="shared",
+        widget=forms.RadioSelect,
+    )
+
+
+class SavedViewRenameForm(forms.Form):
+    name = forms.CharField(label=_("New name"), max_length=NAME_MAX_LENGTH)

@@ -350,3 +350,36 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ({self.order_id})"
+
+
+class SavedView(models.Model):
+    """A named set of the order list's filters, sort and page size, shown as a tab above the
+    list: shared with the store (no owner) or kept by its owner alone.
+
+    The three views every store starts with (`default_key`) have no name of their own until
+    renamed: they read in the reader's language (orders/views_saved.py)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    name = models.CharField(_("name"), max_length=60, blank=True)
+    default_key = models.CharField(max_length=30, blank=True, editable=False)
+    # The list's query parameters, each name with its list of values (as a QueryDict's lists).
+    params = models.JSONField(_("filters"), default=dict)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["store", "position"], name="savedview_store_position_idx")]
+
+    def __str__(self) -> str:
+        return self.name or self.default_key

@@ -1,19 +1,38 @@
 """Reads of orders. Everything starts from the one scoped queryset: the orders of a store."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections
-from django.db.models import Prefetch, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Store
 from mycommerce.parsing import parse_id, parse_positive_int
-from orders.filters import FILTER_RANGES, OrderFilterSet
-from orders.models import Order, OrderEvent, OrderNote, OrderStatusCount, Refund
+from orders.filters import FILTER_PARAMETERS, FILTER_RANGES, OrderFilterSet
+from orders.models import Order, OrderEvent, OrderNote, OrderStatusCount, Refund, SavedView
 from orders.statuses import FulfillmentStatus, PaymentStatus
+from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
 
 def order_queryset_for_store(*, store: Store) -> QuerySet[Order]:
@@ -287,3 +306,164 @@ def order_detail_for_store(*, store: Store, pk: int) -> Order:
         Prefetch("events", queryset=OrderEvent.objects.select_related("actor")),
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+def saved_views_for_member(*, membership) -> QuerySet[SavedView]:
+    """The views a member sees: the store's shared views and the member's own, in their
+    order. Another member's personal views are never among them."""
+    return SavedView.objects.filter(store_id=membership.store_id).filter(
+        Q(owner__isnull=True) | Q(owner_id=membership.user_id)
+    )
+
+
+def saved_view_get_for_member(*, membership, pk: int) -> SavedView:
+    """One view the member sees; another store's, or another member's personal one, is a 404."""
+    return get_object_or_404(saved_views_for_member(membership=membership), pk=pk)
+
+
+@dataclass(frozen=True)
+class ViewCount:
+    """The orders of a saved view: `count` is None when the view's filters are no longer
+    valid; past FACET_CAP, `exact` is False and `count` is FACET_CAP ("1,000+")."""
+
+    count: int | None
+    exact: bool = True
+
+
+# What a saved view keeps of the list's query string: the filters, the sort and the page size.
+VIEW_PARAMETERS = (*FILTER_PARAMETERS, "per_page")
+
+
+def saved_view_query(params: dict[str, list[str]]) -> QueryDict:
+    """The query string of a view's parameters, as the list reads it."""
+    query = QueryDict(mutable=True)
+    for name, values in params.items():
+        if name in VIEW_PARAMETERS and isinstance(values, list):
+            query.setlist(name, [str(value) for value in values])
+    return query
+
+
+def saved_view_counts(*, store: Store, views) -> tuple[int, dict[int, ViewCount]]:
+    """How many orders the store has and how many each view shows, in ONE query.
+
+    Views on the statuses alone are read from the maintained counts (OrderStatusCount: no
+    order is read); each other view is counted up to FACET_CAP + 1 orders, as the facets
+    are; all of them in one UNION ALL. (A view with a search term looks its term up first,
+    as the list does.)
+    """
+    base = order_queryset_for_store(store=store)
+    counts: dict[int, ViewCount] = {}
+    on_statuses: dict[int, dict] = {}
+    pairs = OrderStatusCount.objects.filter(store=store, order_count__gt=0).values_list(
+        "payment_status", "fulfillment_status", "order_count"
+    )
+    sql, params = pairs.query.get_compiler(using=pairs.db).as_sql()
+    parts = [f"SELECT 0, payment_status, fulfillment_status, order_count FROM ({sql}) AS pairs"]
+    params = list(params)
+    limit = FACET_CAP + 1
+    for view in views:
+        filterset = OrderFilterSet(saved_view_query(view.params), queryset=base)
+        if not filterset.is_valid():
+            counts[view.pk] = ViewCount(None)
+            continue
+        if not _filters_beyond_statuses(filterset):
+            on_statuses[view.pk] = filterset.form.cleaned_data
+            continue
+        first = filterset.queryset_for_counting(in_list_order=True).values_list("pk")[:limit]
+        try:
+            view_sql, view_params = first.query.get_compiler(using=first.db).as_sql()
+        except EmptyResultSet:
+            counts[view.pk] = ViewCount(0)
+            continue
+        # The primary key is the database's own integer: written in the SQL, not a parameter.
+        parts.append(f"SELECT {int(view.pk)}, '', '', COUNT(*) FROM ({view_sql}) AS view_count")
+        params.extend(view_params)
+    store_pairs: dict[tuple[str, str], int] = {}
+    with connections[base.db].cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for view_pk, payment, fulfillment, count in cursor:
+            if view_pk == 0:
+                store_pairs[(payment, fulfillment)] = count
+            else:
+                counts[view_pk] = ViewCount(min(count, FACET_CAP), exact=count < limit)
+    for view_pk, chosen in on_statuses.items():
+        counts[view_pk] = ViewCount(_facets_from_pairs(store_pairs, chosen).total)
+    return sum(store_pairs.values()), counts
+
+
+# The other orders the order page lists (the customer's whole history is a filter away).
+HISTORY_SHOWN = 10
+HISTORY_FIELDS = (
+    "pk",
+    "reference",
+    "created_at",
+    "total",
+    "currency",
+    "payment_status",
+    "fulfillment_status",
+)
+SPENT_STATUSES = (
+    PaymentStatus.PAID,
+    PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.REFUNDED,
+)
+
+
+@dataclass
+class CustomerHistory:
+    """A customer's orders in a store, by e-mail (whatever its case): how many (this one
+    included), what they spent (paid, less refunds), per currency, since when, and the
+    latest others."""
+
+    email: str
+    count: int
+    spent: list[tuple[object, str]]  # (amount, currency)
+    first_at: object
+    others: list[Order]
+
+
+def customer_history_for_order(*, store: Store, order: Order) -> CustomerHistory | None:
+    """The history of the customer of `order`, along the (store, lower(e-mail)) index, in one
+    query whatever its size (the figures are window aggregates over all of the customer's
+    orders, next to the latest ones); a second one only if they paid in several currencies.
+    None for an order without an e-mail."""
+    if not order.customer_email:
+        return None
+    orders = order_queryset_for_store(store=store).filter(
+        Exact(Lower("customer_email"), order.customer_email.lower())
+    )
+    spent = Case(
+        When(payment_status__in=SPENT_STATUSES, then=F("total") - F("refunded_total")),
+        default=Value(Decimal("0")),
+        output_field=DecimalField(max_digits=MONEY_MAX_DIGITS, decimal_places=MONEY_DECIMAL_PLACES),
+    )
+    latest = list(
+        orders.annotate(
+            history_count=Window(Count("pk")),
+            history_spent=Window(Sum(spent)),
+            history_first=Window(Min("created_at")),
+            history_currency_low=Window(Min("currency")),
+            history_currency_high=Window(Max("currency")),
+        )
+        .order_by("-created_at", "-pk")
+        .only(*HISTORY_FIELDS)[: HISTORY_SHOWN + 1]
+    )
+    if not latest:  # the order's e-mail changed meanwhile
+        return None
+    figures = latest[0]
+    if figures.history_currency_low == figures.history_currency_high:
+        spent_per_currency = [(figures.history_spent, figures.history_currency_low)]
+    else:
+        spent_per_currency = list(
+            orders.order_by("currency")
+            .values("currency")
+            .annotate(spent=Sum(spent))
+            .values_list("spent", "currency")
+        )
+    return CustomerHistory(
+        email=order.customer_email,
+        count=figures.history_count,
+        spent=[(amount, currency) for amount, currency in spent_per_currency if amount],
+        first_at=figures.history_first,
+        others=[other for other in latest if other.pk != order.pk][:HISTORY_SHOWN],
+    )

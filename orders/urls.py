@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
     path("counts/", views.OrderCountsView.as_view(), name="counts"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="detail"),
+    path("views/", views.SavedViewsView.as_view(), name="views"),
+    path("views/save/", views.SavedViewCreateView.as_view(), name="view_save"),
     # Editing and creating, in its own folder; the PDFs are the invoices app's (invoices/urls.py).
     path("", include("orders.editing.urls")),
 ]

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views import View
 
 from mycommerce.mixins import StoreMemberRequiredMixin
-from mycommerce.parsing import parse_next_url
+from mycommerce.parsing import parse_id, parse_next_url
 from mycommerce.plans import Feature, store_has_feature
 from mycommerce.roles import ensure_member_can
 from orders.actions import BULK_ACTIONS
@@ -26,15 +26,23 @@ from orders.forms import (
     NoteForm,
     PaymentStatusForm,
     RefundForm,
+    SavedViewForm,
+    SavedViewRenameForm,
 )
 from orders.policies import order_change_confirmation, order_is_editable, order_is_paid
+from orders.saved_views import saved_view_label, saved_view_params
 from orders.selectors import (
     PAGE_SIZES,
+    customer_history_for_order,
     order_detail_for_store,
     order_get_for_store,
     order_list_page,
     order_queryset_for_store,
     order_selection_for_store,
+    saved_view_counts,
+    saved_view_get_for_member,
+    saved_view_query,
+    saved_views_for_member,
 )
 from orders.services import (
     order_add_note,
@@ -42,6 +50,10 @@ from orders.services import (
     order_refund,
     order_set_fulfillment_status,
     order_set_payment_status,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_move,
+    saved_view_rename,
 )
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
@@ -92,41 +104,88 @@ def _counts_context(listing) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class ViewTab:
+    """A saved view as a tab above the list."""
+
+    pk: int
+    label: str
+    query: str
+    count: int | None
+    exact: bool
+    personal: bool
+    active: bool
+
+
+def view_tabs(request) -> dict:
+    """The member's saved views as tabs, with their counts (one query for all of them), and
+    whether the list shows one of them, or all orders."""
+    views = list(saved_views_for_member(membership=request.membership))
+    current = saved_view_params(request.GET)
+    filtered = any(name not in ("sort", "per_page") for name in current)
+    if not views:
+        return {"tabs": [], "all_orders_active": not filtered}
+    total, counts = saved_view_counts(store=request.store, views=views)
+    tabs = [
+        ViewTab(
+            pk=view.pk,
+            label=saved_view_label(view),
+            query=saved_view_query(view.params).urlencode(),
+            count=counts[view.pk].count,
+            exact=counts[view.pk].exact,
+            personal=view.owner_id is not None,
+            active=view.params == current,
+        )
+        for view in views
+    ]
+    return {
+        "tabs": tabs,
+        "all_orders_total": total,
+        "all_orders_active": not filtered and not any(tab.active for tab in tabs),
+    }
+
+
+def render_order_list(request, *, save_form=None, status=200):
+    """The list for the GET parameters, its saved views as tabs and the form that saves the
+    current filters as one (bound, with its errors, after a refused save)."""
+    listing = order_list_page(
+        store=request.store, data=request.GET, counted=request.GET.get("counts") == "now"
+    )
+    for problem in listing.problems:
+        messages.warning(request, problem)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("counts", None)
+    filter_query = query.copy()
+    filter_query.pop("per_page", None)
+    context = {
+        **_counts_context(listing),
+        "filterset": listing.filterset,
+        "orders": listing.page.object_list,
+        "active_filters": active_filters(listing.applied, listing.applied.data),
+        "page_sizes": PAGE_SIZES,
+        "per_page": listing.per_page,
+        "query_without_page": query.urlencode(),
+        "filter_query": filter_query.urlencode(),
+        "filter_items": [
+            (name, value)
+            for name in FILTER_PARAMETERS
+            for value in listing.applied.data.getlist(name)
+            if value
+        ],
+        "bulk_form": BulkActionForm(actions=BULK_ACTIONS),
+        "can_create": store_has_feature(request.store, Feature.ORDER_EDITING),
+        "save_form": save_form or SavedViewForm(),
+        **view_tabs(request),
+    }
+    return render(request, "orders/order_list.html", context, status=status)
+
+
 class OrderListView(StoreMemberRequiredMixin, View):
     """GET: the filtered list. POST: a whitelisted bulk action on the selection."""
 
-    template_name = "orders/order_list.html"
-
     def get(self, request):
-        listing = order_list_page(
-            store=request.store, data=request.GET, counted=request.GET.get("counts") == "now"
-        )
-        for problem in listing.problems:
-            messages.warning(request, problem)
-        query = request.GET.copy()
-        query.pop("page", None)
-        query.pop("counts", None)
-        filter_query = query.copy()
-        filter_query.pop("per_page", None)
-        context = {
-            **_counts_context(listing),
-            "filterset": listing.filterset,
-            "orders": listing.page.object_list,
-            "active_filters": active_filters(listing.applied, listing.applied.data),
-            "page_sizes": PAGE_SIZES,
-            "per_page": listing.per_page,
-            "query_without_page": query.urlencode(),
-            "filter_query": filter_query.urlencode(),
-            "filter_items": [
-                (name, value)
-                for name in FILTER_PARAMETERS
-                for value in listing.applied.data.getlist(name)
-                if value
-            ],
-            "bulk_form": BulkActionForm(actions=BULK_ACTIONS),
-            "can_create": store_has_feature(request.store, Feature.ORDER_EDITING),
-        }
-        return render(request, self.template_name, context)
+        return render_order_list(request)
 
     def post(self, request):
         back = parse_next_url(request.POST.get("next"), request=request) or reverse("orders:list")
@@ -253,6 +312,7 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
                 message for errors in (bound.errors.values() if bound else ()) for message in errors
             ],
             "confirm": confirm,
+            "history": customer_history_for_order(store=request.store, order=order),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -297,3 +357,95 @@ def _resubmitted(post) -> list[tuple[str, str]]:
         if name not in ("csrfmiddlewaretoken", "confirmed")
         for value in values
     ]
+
+
+class SavedViewCreateView(StoreMemberRequiredMixin, View):
+    """POST: save the list's filters of the query string (the list's own) as a view."""
+
+    def post(self, request):
+        form = SavedViewForm(request.POST)
+        if form.is_valid():
+            try:
+                view = saved_view_create(
+                    membership=request.membership,
+                    name=form.cleaned_data["name"],
+                    shared=form.cleaned_data["visibility"] == "shared",
+                    data=request.GET,
+                )
+            except ValidationError as error:
+                for field, problems in error.message_dict.items():
+                    if field in form.fields:
+                        form.add_error(field, problems)
+                if set(error.message_dict) - set(form.fields):
+                    # The list shows each refused filter at its field, from the same query.
+                    form.add_error(
+                        None, _("Some filters are not valid (see below); the view was not saved.")
+                    )
+            else:
+                messages.success(
+                    request, _("View “%(name)s” saved.") % {"name": saved_view_label(view)}
+                )
+                query = saved_view_query(view.params).urlencode()
+                return redirect(reverse("orders:list") + (f"?{query}" if query else ""))
+        return render_order_list(request, save_form=form, status=400)
+
+
+SAVED_VIEW_STEPS = {"up": -1, "down": 1}
+
+
+class SavedViewsView(StoreMemberRequiredMixin, View):
+    """GET: the member's views, to rename, reorder and delete. POST: one of those, for one
+    view (`view`, `action`)."""
+
+    template_name = "orders/saved_views.html"
+
+    def render_page(self, request, *, bound=None, status=200):
+        views = list(saved_views_for_member(membership=request.membership))
+        rows = [
+            (
+                view,
+                saved_view_label(view),
+                saved_view_query(view.params).urlencode(),
+                bound[1]
+                if bound and bound[0] == view.pk
+                else SavedViewRenameForm(
+                    initial={"name": saved_view_label(view)}, prefix=f"view-{view.pk}"
+                ),
+            )
+            for view in views
+        ]
+        return render(request, self.template_name, {"rows": rows}, status=status)
+
+    def get(self, request):
+        return self.render_page(request)
+
+    def post(self, request):
+        pk = parse_id(request.POST.get("view", ""))
+        action = request.POST.get("action", "")
+        if pk is None or action not in ("rename", "delete", *SAVED_VIEW_STEPS):
+            messages.error(request, _("Unknown form; nothing was changed."))
+            return redirect("orders:views")
+        membership = request.membership
+        if action == "delete":
+            name = saved_view_delete(membership=membership, pk=pk)
+            messages.success(request, _("View “%(name)s” deleted.") % {"name": name})
+        elif action in SAVED_VIEW_STEPS:
+            saved_view_move(membership=membership, pk=pk, step=SAVED_VIEW_STEPS[action])
+            messages.success(request, _("Order of the views changed."))
+        else:
+            form = SavedViewRenameForm(request.POST, prefix=f"view-{pk}")
+            if form.is_valid():
+                try:
+                    view = saved_view_rename(
+                        membership=membership, pk=pk, name=form.cleaned_data["name"]
+                    )
+                except ValidationError as error:
+                    form.add_error("name", error.message_dict.get("name", error.messages))
+                else:
+                    messages.success(
+                        request, _("View renamed “%(name)s”.") % {"name": saved_view_label(view)}
+                    )
+                    return redirect("orders:views")
+            saved_view_get_for_member(membership=membership, pk=pk)  # another's: a 404
+            return self.render_page(request, bound=(pk, form), status=400)
+        return redirect("orders:views")

@@ -33,6 +33,8 @@ class MainPages:
     def paths(self) -> dict[str, str]:
         return {
             "order list": "/orders/",
+            "order list, a saved view": "/orders/?payment_status=awaiting_payment",
+            "saved views": "/orders/views/",
             "order detail": f"/orders/{self.order.pk}/",
             "order edit": f"/orders/{self.order.pk}/edit/",
             "new order": "/orders/new/",

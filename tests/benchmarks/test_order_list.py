@@ -14,6 +14,8 @@ which the browser fetches next (/orders/counts/): that request's median time is 
 The seeded databases are cached (tests/benchmarks/seeding.py).
 """
 
+import statistics
+import tracemalloc
 from datetime import timedelta
 
 import pytest
@@ -23,7 +25,9 @@ from django.test import Client
 from django.utils import timezone
 
 from mycommerce.models import Store
+from orders.models import SavedView
 from tests.benchmarks.list_timing import (
+    RUNS,
     SIZES,
     bare_ms,
     bench_database,
@@ -157,3 +161,82 @@ def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
             assert len(email_page.context["orders"]) >= 1
             # The number of queries does not grow with the page size.
             assert results["100 per page"]["queries"] == results["first page"]["queries"]
+
+
+TAB_ROUNDS = 3
+
+
+def _tabs_shown(store: Store, views: list[int], hidden_from) -> None:
+    """Show the views as tabs (shared), or hide them (another user's personal views)."""
+    SavedView.objects.filter(pk__in=views).update(owner=hidden_from)
+
+
+def test_order_list_with_the_default_tabs_against_without(django_db_blocker):
+    """The list with the three default views as tabs (and with a fourth, counted up to the
+    cap) against the list without tabs, alternated and repeated in the same run: the tabs
+    cost one query, read from the maintained counts."""
+    for size in SIZES:
+        with bench_database(size, django_db_blocker):
+            ours, _theirs = clients()
+            store = Store.objects.get(name=BENCH_STORE)
+            hidden_from = get_user_model().objects.get(username="bench-admin")
+            defaults = list(
+                SavedView.objects.filter(store=store, owner=None)
+                .exclude(default_key="")
+                .values_list("pk", flat=True)
+            )
+            assert len(defaults) == 3
+            month = SavedView.objects.create(
+                store=store,
+                owner=hidden_from,
+                name="30 jours",
+                params={"date_from": [str(timezone.localdate() - timedelta(days=30))]},
+            )
+            everything = [*defaults, month.pk]
+            urls = {
+                "first page": "/orders/",
+                "to ship": "/orders/?fulfillment_status=awaiting_processing&payment_status=paid",
+                "last 30 days": pages(store)["last 30 days"][0],
+            }
+            print(f"\nOrder list with tabs, {size:,} orders, median of {TAB_ROUNDS} alternated")
+            print(f"rounds of {RUNS} runs ({vendor_label()})")
+            print(
+                f"{'page':<15}{'tabs':<14}{'ms':>8}{'cpu ms':>8}{'queries':>8}{'ratio':>7}"
+                f"{'cpu ratio':>10}{'peak KiB':>10}"
+            )
+            try:
+                for name, url in urls.items():
+                    kinds = {"none": [], "3 defaults": defaults, "3 + 30 days": everything}
+                    timings = {kind: [] for kind in kinds}
+                    cpu = {kind: [] for kind in kinds}
+                    queries, peaks = {}, {}
+                    for _round in range(TAB_ROUNDS):
+                        for kind, shown in kinds.items():
+                            _tabs_shown(store, everything, hidden_from)
+                            _tabs_shown(store, shown, None)
+                            measured = measure_page(ours, url)
+                            timings[kind].append(measured["request_ms"])
+                            cpu[kind].append(measured["cpu_ms"])
+                            queries[kind] = measured["queries"]
+                            assert len(measured["response"].context["tabs"]) == len(shown)
+                            tracemalloc.start()
+                            ours.get(url)
+                            peaks[kind] = tracemalloc.get_traced_memory()[1] / 1024
+                            tracemalloc.stop()
+                    base = statistics.median(timings["none"])
+                    cpu_base = statistics.median(cpu["none"])
+                    for kind in kinds:
+                        median, cpu_ms = (
+                            statistics.median(timings[kind]),
+                            statistics.median(cpu[kind]),
+                        )
+                        print(
+                            f"{name:<15}{kind:<14}{median:>8.1f}{cpu_ms:>8.1f}{queries[kind]:>8}"
+                            f"{median / base:>7.2f}{cpu_ms / cpu_base:>10.2f}{peaks[kind]:>10.0f}"
+                        )
+                    # One query for every tab, whatever their number and filters.
+                    assert queries["3 defaults"] <= queries["none"] + 1
+                    assert queries["3 + 30 days"] <= queries["none"] + 1
+            finally:
+                month.delete()
+                _tabs_shown(store, defaults, None)

@@ -100,7 +100,7 @@ def test_on_a_laptop_the_first_orders_show_under_folded_filters(page: Page, live
     rows = page.locator("tr[data-order]")
     assert rows.first.bounding_box()["y"] < 480
     assert rows.last.bounding_box()["y"] + rows.last.bounding_box()["height"] <= 800
-    expect(page.get_by_label("Du")).to_be_hidden()
+    expect(page.get_by_label("Du", exact=True)).to_be_hidden()
     page.get_by_text("Plus de filtres").click()
-    expect(page.get_by_label("Du")).to_be_visible()
+    expect(page.get_by_label("Du", exact=True)).to_be_visible()
     expect(page.get_by_test_id("payment-facets")).to_be_visible()
