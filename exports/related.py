@@ -9,7 +9,8 @@ from django.db.models import BooleanField, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from exports.columns import TAX_SLOTS, Source
-from orders.models import OrderDiscount, OrderEvent, OrderNote, OrderTax, Refund
+from orders.carriers import tracking_url
+from orders.models import Order, OrderDiscount, OrderEvent, OrderNote, OrderTax, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
 
@@ -41,6 +42,7 @@ SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
     Source.REFUNDS: ("date", "reasons"),
     Source.NOTES: ("texts",),
     Source.DISCOUNTS: ("labels",),
+    Source.TRACKING: ("url",),
     Source.TAXES: tuple(
         f"{slot}.{part}" for slot in range(1, TAX_SLOTS + 1) for part in ("name", "rate", "amount")
     ),
@@ -136,10 +138,27 @@ def _taxes(ids: list[int]) -> dict[int, tuple]:
     return taxes
 
 
+def _tracking_urls(ids: list[int]) -> dict[int, tuple]:
+    """Each tracked order's carrier page (orders/carriers.py), from one query per batch."""
+    rows = Order.objects.filter(pk__in=ids).exclude(tracking_number="")
+    fields = ("pk", "carrier_code", "carrier", "tracking_number", "shipping_postcode")
+    urls = {}
+    for pk, code, name, number, postcode, template in raw_rows(
+        rows.order_by().values_list(*fields, "store__tracking_url_template")
+    ):
+        url = tracking_url(
+            code=code, name=name, number=number, postcode=postcode, other_template=template
+        )
+        if url:
+            urls[pk] = (url,)
+    return urls
+
+
 SOURCE_READERS: dict[str, Callable[[list[int]], dict[int, tuple]]] = {
     Source.EVENTS: _event_dates,
     Source.REFUNDS: _refunds,
     Source.NOTES: _joined(OrderNote, "text"),
     Source.DISCOUNTS: _joined(OrderDiscount, "label"),
     Source.TAXES: _taxes,
+    Source.TRACKING: _tracking_urls,
 }

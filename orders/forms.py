@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orders.carriers import carrier_choices
 from orders.models import Order
 from orders.statuses import (
     FulfillmentStatus,
@@ -56,13 +57,24 @@ class PaymentStatusForm(_OrderForm):
 class FulfillmentStatusForm(_OrderForm):
     form_name = "fulfillment"
     status = forms.ChoiceField(label=_("New fulfillment status"))
-    carrier = forms.CharField(
+    carrier_code = forms.ChoiceField(
         label=_("Carrier"),
-        max_length=60,
+        choices=[NO_CHOICE, *carrier_choices()],
         required=False,
         help_text=_("For Shipped and Delivered."),
     )
+    carrier = forms.CharField(
+        label=_("Carrier name"),
+        max_length=60,
+        required=False,
+        help_text=_("For “Other”, or a carrier not in the list."),
+    )
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+    accept_tracking_number = forms.BooleanField(
+        label=_("Use this number anyway"),
+        required=False,
+        help_text=_("Tick to keep a number that does not match its carrier’s usual format."),
+    )
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, order=order, **kwargs)
@@ -78,6 +90,7 @@ class FulfillmentStatusForm(_OrderForm):
             )
             for value in allowed
         ]
+        self.fields["carrier_code"].initial = order.carrier_code
         self.fields["carrier"].initial = order.carrier
         self.fields["tracking_number"].initial = order.tracking_number
 
@@ -141,8 +154,14 @@ class BulkActionForm(forms.Form):
         required=False,
         widget=_small(forms.Select, "form-select"),
     )
-    carrier = forms.CharField(
+    carrier_code = forms.ChoiceField(
         label=_("Carrier"),
+        choices=[("", "—"), *carrier_choices()],
+        required=False,
+        widget=_small(forms.Select, "form-select"),
+    )
+    carrier = forms.CharField(
+        label=_("Carrier name"),
         max_length=60,
         required=False,
         widget=_small(forms.TextInput, "form-control", size=12),
@@ -152,6 +171,11 @@ class BulkActionForm(forms.Form):
         max_length=80,
         required=False,
         widget=_small(forms.TextInput, "form-control", size=16),
+    )
+    accept_tracking_number = forms.BooleanField(
+        label=_("Use this number anyway"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, actions: dict, **kwargs):

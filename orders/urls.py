@@ -1,12 +1,14 @@
 from django.urls import include, path
 
 from orders import views
+from orders.customer_emails.views import CustomerEmailResendView
 
 app_name = "orders"
 
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="list"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="detail"),
+    path("<int:pk>/emails/resend/", CustomerEmailResendView.as_view(), name="email_resend"),
     # Editing and creating, in its own folder; the PDFs are the invoices app's (invoices/urls.py).
     path("", include("orders.editing.urls")),
 ]

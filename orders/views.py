@@ -18,6 +18,7 @@ from mycommerce.parsing import parse_next_url
 from mycommerce.plans import Feature, store_has_feature
 from mycommerce.roles import ensure_member_can
 from orders.actions import BULK_ACTIONS
+from orders.customer_emails.selectors import order_emails_sent
 from orders.filters import FILTER_PARAMETERS
 from orders.forms import (
     BulkActionForm,
@@ -230,6 +231,7 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
                 message for errors in (bound.errors.values() if bound else ()) for message in errors
             ],
             "confirm": confirm,
+            "sent_emails": order_emails_sent(order=order),
         }
         return render(request, self.template_name, context, status=status)
 

@@ -122,7 +122,7 @@ def checkout(
 
 
 def order_out(order: Order) -> dict:
-    return {
+    out = {
         field: getattr(order, field)
         for field in (
             "reference",
@@ -130,12 +130,14 @@ def order_out(order: Order) -> dict:
             "payment_status",
             "fulfillment_status",
             "carrier",
+            "carrier_code",
             "tracking_number",
             "total",
             "currency",
             "created_at",
         )
     }
+    return {**out, "tracking_url": order.tracking_url}
 
 
 @router.get(
