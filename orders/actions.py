@@ -69,7 +69,6 @@ BULK_ACTIONS: dict[str, BulkAction] = bulk_actions_registry(
         fields=(
             "new_fulfillment_status",
             "carrier_code",
-            "carrier",
             "tracking_number",
             "accept_tracking_number",
         ),

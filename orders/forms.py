@@ -158,19 +158,15 @@ class BulkActionForm(forms.Form):
         label=_("Carrier"),
         choices=[("", "—"), *carrier_choices()],
         required=False,
-        widget=_small(forms.Select, "form-select"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm", "style": "width: 8rem"}),
     )
-    carrier = forms.CharField(
-        label=_("Carrier name"),
-        max_length=60,
-        required=False,
-        widget=_small(forms.TextInput, "form-control", size=12),
-    )
+    # Scripts and older pages may still name a carrier not in the list.
+    carrier = forms.CharField(max_length=60, required=False)
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=80,
         required=False,
-        widget=_small(forms.TextInput, "form-control", size=16),
+        widget=_small(forms.TextInput, "form-control", size=15),
     )
     accept_tracking_number = forms.BooleanField(
         label=_("Use this number anyway"),
@@ -183,10 +179,19 @@ class BulkActionForm(forms.Form):
         self.actions = actions
 
     def menu(self) -> list[tuple]:
-        """The bulk menu: each action with the bound fields it shows."""
-        return [
-            (action, [self[name] for name in action.fields]) for action in self.actions.values()
-        ]
+        """The bulk menu: each action with the bound fields it shows, in cells; a checkbox
+        sits under the field before it (the menu stays on one line on a laptop)."""
+        menu = []
+        for action in self.actions.values():
+            cells: list[list] = []
+            for name in action.fields:
+                field = self[name]
+                if cells and field.widget_type == "checkbox":
+                    cells[-1].append(field)
+                else:
+                    cells.append([field])
+            menu.append((action, cells))
+        return menu
 
     def clean_action(self):
         name = self.cleaned_data["action"]
