@@ -139,6 +139,10 @@ class Order(models.Model):
     source = models.CharField(
         _("source"), max_length=12, choices=Source.choices, default=Source.STOREFRONT
     )
+    # The customer's language (a storefront cart's), for the e-mails; empty: the store's.
+    language = models.CharField(
+        _("customer language"), max_length=5, choices=Store.Language.choices, blank=True
+    )
 
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -66,10 +66,12 @@ def order_create(
     data: OrderData,
     membership: Membership | None = None,
     paid: bool = False,
+    language: str = "",
 ) -> Order:
     """Place an order: the next number, its parts and totals, and its first event, in one
     transaction. `membership` is the member taking a phone or e-mail order; a storefront
-    order has none. Who may create from which source is decided in orders/policies.py."""
+    order has none. Who may create from which source is decided in orders/policies.py.
+    `language` is the customer's (the storefront's), for the e-mails; empty: the store's."""
     order_ensure_may_create(source=source, membership=membership)
     totals = order_parts_validate(currency=store.currency, data=data)
     with transaction.atomic():
@@ -80,6 +82,7 @@ def order_create(
             reference=allocated.reference,
             currency=store.currency,
             source=source,
+            language=language if language in Store.Language.values else "",
             payment_status=PaymentStatus.PAID if paid else PaymentStatus.AWAITING_PAYMENT,
             fulfillment_status=FulfillmentStatus.AWAITING_PROCESSING,
         )

@@ -17,8 +17,8 @@ TEMPLATE = "emails/order_message"
 
 
 def customer_language(order: Order, store: Store) -> str:
-    """Orders carry no language of their own: the store's, which its storefront speaks."""
-    language = getattr(order, "language", "") or store.language
+    """The order's language (its storefront cart's), else the store's."""
+    language = order.language or store.language
     return language if language in Store.Language.values else Store.Language.FRENCH
 
 

@@ -92,6 +92,21 @@ def test_order_confirmation_in_english_for_an_english_store(store, commit):
         assert "Hello Camille Martin," in body and "€24.50" in body
 
 
+def test_the_orders_own_language_wins_over_the_stores(store, commit):
+    data = OrderData(
+        customer_name="Sam",
+        customer_email="sam@example.com",
+        lines=[LineData(name="Tea", quantity=1, unit_price=Decimal("4.50"))],
+    )
+    order = commit(
+        order_create, store=store, source=Order.Source.STOREFRONT, data=data, language="en"
+    )
+    message, _text, _html = only_message()
+    assert (
+        order.language == "en" and message.subject == f"Your order {order.reference} is confirmed"
+    )
+
+
 def test_a_phone_order_is_confirmed_too(store, staff, commit):
     store.plan = Plan.STANDARD
     store.save()
