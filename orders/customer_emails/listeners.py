@@ -6,7 +6,6 @@ from functools import partial
 from django.db import transaction
 
 from orders.customer_emails.kinds import email_events_for_change
-from orders.customer_emails.selectors import customer_email_settings_for_store
 from orders.models import Order, Refund
 
 
@@ -19,11 +18,9 @@ def _enqueue(order_id: int, kind: str, key: str) -> None:
 def customer_emails_on_order_changed(
     *, order: Order, change: str, actor, refund: Refund | None = None
 ) -> None:
-    events = email_events_for_change(order=order, change=change, refund=refund)
-    if not events or not order.customer_email:
+    """No query here, inside the change's transaction (a bulk change holds its row locks):
+    the task reads the store's switches when it runs."""
+    if not order.customer_email:
         return
-    # Turned off now: no task at all (the task asks again, when it runs).
-    switches = customer_email_settings_for_store(store=order.store)
-    for kind, key in events:
-        if switches.is_enabled(kind):
-            transaction.on_commit(partial(_enqueue, order.pk, str(kind), key))
+    for kind, key in email_events_for_change(order=order, change=change, refund=refund):
+        transaction.on_commit(partial(_enqueue, order.pk, str(kind), key))

@@ -10,10 +10,12 @@ from django.utils import translation
 
 from mycommerce.plans import Plan
 from mycommerce.roles import Role
+from orders.customer_emails.listeners import customer_emails_on_order_changed
 from orders.customer_emails.models import CustomerEmailSettings, OrderEmail
 from orders.customer_emails.services import customer_email_send
 from orders.customer_emails.tasks import customer_email_task
 from orders.events import event_render
+from orders.listeners import FULFILLMENT_STATUS
 from orders.models import Order, OrderEvent
 from orders.parts import LineData, OrderData
 from orders.services import (
@@ -365,3 +367,10 @@ def test_the_preview_shows_an_example_in_each_language(admin_member, language, s
     page = response.content.decode()
     assert subject in page and "6A12345678901" in page
     assert client_for(admin_member).get("/settings/emails/nope/preview/").status_code == 404
+
+
+def test_the_listener_reads_nothing_inside_the_change(store, paid, django_assert_num_queries):
+    """A bulk change holds its row locks: the e-mails cost it no query (the task reads)."""
+    paid.fulfillment_status = F.SHIPPED
+    with django_assert_num_queries(0):
+        customer_emails_on_order_changed(order=paid, change=FULFILLMENT_STATUS, actor=None)
