@@ -9,6 +9,7 @@ from django.db.models import BooleanField, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from exports.columns import TAX_SLOTS, Source
+from mycommerce.models import Store
 from orders.carriers import tracking_url
 from orders.models import Order, OrderDiscount, OrderEvent, OrderNote, OrderTax, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
@@ -139,15 +140,30 @@ def _taxes(ids: list[int]) -> dict[int, tuple]:
 
 
 def _tracking_urls(ids: list[int]) -> dict[int, tuple]:
-    """Each tracked order's carrier page (orders/carriers.py), from one query per batch."""
-    rows = Order.objects.filter(pk__in=ids).exclude(tracking_number="")
-    fields = ("pk", "carrier_code", "carrier", "tracking_number", "shipping_postcode")
+    """Each tracked order's carrier page (orders/carriers.py), from one query per batch (and
+    one for the stores' "Other" templates: a batch is one store's)."""
+    quote = connections[router.db_for_read(Order)].ops.quote_name
+    in_batch = RawSQL(
+        f"{quote(Order._meta.db_table)}.{quote(Order._meta.pk.column)} IN "
+        f"({', '.join(['%s'] * len(ids))})",
+        tuple(ids),
+        output_field=BooleanField(),
+    )
+    fields = ("pk", "store_id", "carrier_code", "carrier", "tracking_number", "shipping_postcode")
+    rows = raw_rows(Order.objects.filter(in_batch).order_by().values_list(*fields))
+    templates = dict(
+        Store.objects.filter(pk__in={row[1] for row in rows if row[4]}).values_list(
+            "pk", "tracking_url_template"
+        )
+    )
     urls = {}
-    for pk, code, name, number, postcode, template in raw_rows(
-        rows.order_by().values_list(*fields, "store__tracking_url_template")
-    ):
-        url = tracking_url(
-            code=code, name=name, number=number, postcode=postcode, other_template=template
+    for pk, store_id, code, name, number, postcode in rows:
+        url = number and tracking_url(
+            code=code,
+            name=name,
+            number=number,
+            postcode=postcode,
+            other_template=templates.get(store_id, ""),
         )
         if url:
             urls[pk] = (url,)

@@ -137,7 +137,10 @@ def carrier_for(*, code: str, name: str = "") -> Carrier | None:
 
 def tracking_number_normalize(number: str) -> str:
     """As carriers print them: capitals, without the spaces a pasted number often has."""
-    return re.sub(r"\s+", "", number or "").upper()
+    number = number or ""
+    if number.isalnum():  # the usual case, without the regex (an export reads thousands)
+        return number.upper()
+    return re.sub(r"\s+", "", number).upper()
 
 
 def tracking_number_refusal(*, code: str, number: str) -> str | None:
@@ -186,11 +189,15 @@ def tracking_url(
         template = other_template if tracking_url_template_valid(other_template or "") else ""
     if not template:
         return ""
-    values = {
-        "number": quote(tracking_number_normalize(number), safe=""),
-        "postcode": quote((postcode or "").strip(), safe=""),
-    }
-    return template.replace("{number}", values["number"]).replace("{postcode}", values["postcode"])
+    number = tracking_number_normalize(number)
+    url = template.replace("{number}", number if _url_safe(number) else quote(number, safe=""))
+    if "{postcode}" in url:
+        url = url.replace("{postcode}", quote((postcode or "").strip(), safe=""))
+    return url
+
+
+def _url_safe(text: str) -> bool:
+    return text.isascii() and text.isalnum()
 
 
 def order_tracking_url(order, store=None) -> str:
