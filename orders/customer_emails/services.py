@@ -72,8 +72,9 @@ def customer_email_send(*, order_id: int, kind: str, key: str = "") -> SentEmail
         return None
     try:
         with transaction.atomic():
+            # The order's row only (PostgreSQL would lock its store's with the join).
             order = (
-                Order.objects.select_for_update()
+                Order.objects.select_for_update(of=("self",))
                 .select_related("store")
                 .filter(pk=order_id)
                 .first()
