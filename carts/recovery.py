@@ -106,6 +106,7 @@ def cart_recover(*, token: str, customer_name: str) -> tuple[RecoveryLink, Order
             store=cart.store,
             source=Order.Source.STOREFRONT,
             data=cart_order_data(cart, customer_name=customer_name.strip(), discount=discount),
+            language=cart.language,
         )
         event_from_cart(order=order, actor=None, via=Cart.OrderedVia.LINK, step=link.step).save()
         cart_mark_ordered(cart=cart, order=order, via=Cart.OrderedVia.LINK, step=link.step)

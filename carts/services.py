@@ -221,6 +221,7 @@ def cart_checkout(
             source=Order.Source.STOREFRONT,
             data=cart_order_data(cart, extra=data),
             paid=data.paid,
+            language=cart.language,
         )
         cart_mark_ordered(cart=cart, order=order, via=Cart.OrderedVia.CHECKOUT)
         if request is not None:
@@ -242,6 +243,7 @@ def cart_order_manually(*, membership: Membership, cart_id: int) -> Order:
             source=Order.Source.MANUAL,
             data=cart_order_data(cart),
             membership=membership,
+            language=cart.language,
         )
         event_from_cart(order=order, actor=membership.user, via=Cart.OrderedVia.MANUAL).save()
         cart_mark_ordered(cart=cart, order=order, via=Cart.OrderedVia.MANUAL, actor=membership.user)

@@ -33,6 +33,7 @@ class Source:
     NOTES = "notes"
     DISCOUNTS = "discounts"
     TAXES = "taxes"
+    TRACKING = "tracking"
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("shipping", _("Shipping"), "shipping_total", Kind.MONEY, group="shipping"),
     Column("carrier", _("Carrier"), "carrier", group="shipping"),
     Column("tracking_number", _("Tracking number"), "tracking_number", group="shipping"),
+    Column("tracking_url", _("Tracking link"), "url", group="shipping", source=Source.TRACKING),
     Column(
         "shipped_at",
         _("Shipped on"),

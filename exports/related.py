@@ -9,7 +9,9 @@ from django.db.models import BooleanField, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from exports.columns import TAX_SLOTS, Source
-from orders.models import OrderDiscount, OrderEvent, OrderNote, OrderTax, Refund
+from mycommerce.models import Store
+from orders.carriers import tracking_url
+from orders.models import Order, OrderDiscount, OrderEvent, OrderNote, OrderTax, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
 
@@ -41,6 +43,7 @@ SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
     Source.REFUNDS: ("date", "reasons"),
     Source.NOTES: ("texts",),
     Source.DISCOUNTS: ("labels",),
+    Source.TRACKING: ("url",),
     Source.TAXES: tuple(
         f"{slot}.{part}" for slot in range(1, TAX_SLOTS + 1) for part in ("name", "rate", "amount")
     ),
@@ -136,10 +139,42 @@ def _taxes(ids: list[int]) -> dict[int, tuple]:
     return taxes
 
 
+def _tracking_urls(ids: list[int]) -> dict[int, tuple]:
+    """Each tracked order's carrier page (orders/carriers.py), from one query per batch (and
+    one for the stores' "Other" templates: a batch is one store's)."""
+    quote = connections[router.db_for_read(Order)].ops.quote_name
+    in_batch = RawSQL(
+        f"{quote(Order._meta.db_table)}.{quote(Order._meta.pk.column)} IN "
+        f"({', '.join(['%s'] * len(ids))})",
+        tuple(ids),
+        output_field=BooleanField(),
+    )
+    fields = ("pk", "store_id", "carrier_code", "carrier", "tracking_number", "shipping_postcode")
+    rows = raw_rows(Order.objects.filter(in_batch).order_by().values_list(*fields))
+    templates = dict(
+        Store.objects.filter(pk__in={row[1] for row in rows if row[4]}).values_list(
+            "pk", "tracking_url_template"
+        )
+    )
+    urls = {}
+    for pk, store_id, code, name, number, postcode in rows:
+        url = number and tracking_url(
+            code=code,
+            name=name,
+            number=number,
+            postcode=postcode,
+            other_template=templates.get(store_id, ""),
+        )
+        if url:
+            urls[pk] = (url,)
+    return urls
+
+
 SOURCE_READERS: dict[str, Callable[[list[int]], dict[int, tuple]]] = {
     Source.EVENTS: _event_dates,
     Source.REFUNDS: _refunds,
     Source.NOTES: _joined(OrderNote, "text"),
     Source.DISCOUNTS: _joined(OrderDiscount, "label"),
     Source.TAXES: _taxes,
+    Source.TRACKING: _tracking_urls,
 }

@@ -21,6 +21,7 @@ from invoices.snapshots import PRO_FORMA, document_snapshot
 from invoices.typeset import wrap
 from mycommerce.models import Store
 from mycommerce.money import babel_locale, format_money
+from orders.carriers import order_tracking_url
 from orders.models import Order
 
 DOCUMENT = "document"
@@ -313,6 +314,9 @@ def packing_slip_page(*, order: Order, store: Store) -> dict:
             shipping.append(_labelled(_("Shipping method"), f"{order.shipping_method}"))
         shipping.append(_labelled(_("Carrier"), f"{order.carrier or '—'}"))
         shipping.append(_labelled(_("Tracking number"), f"{order.tracking_number or '—'}"))
+        link = order_tracking_url(order, store)
+        if link:
+            shipping.append(_labelled(_("Tracking"), link))
         head = {"packed": _("Packed"), "sku": _("SKU"), "desc": _("Product"), "qty": _("Quantity")}
         rows = [
             {"packed": "☐", "sku": line.sku, "desc": line.name, "qty": line.quantity}

@@ -45,9 +45,10 @@ def email_render(*, store: Store, template: str, context: dict, language: str) -
 
 
 def store_from_address(store: Store) -> str:
-    """The platform's sending address, under the store's name ("MaBoutique" <no-reply@…>)."""
+    """The platform's sending address, under the store's sender name, or its name
+    ("MaBoutique" <no-reply@…>)."""
     _, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    name = store.name.replace("\\", "").replace('"', "")
+    name = (store.email_sender_name or store.name).replace("\\", "").replace('"', "")
     return f'"{name}" <{address}>'
 
 
@@ -63,6 +64,9 @@ def email_prepare(
 ) -> SentEmail:
     """The e-mail's row, rendered and not yet saved: pass it to `email_queue` (with others)."""
     rendered = email_render(store=store, template=template, context=context, language=language)
+    headers = dict(headers or {})
+    if store.email_reply_to:
+        headers.setdefault("Reply-To", store.email_reply_to)
     return SentEmail(
         store=store,
         kind=kind,
@@ -71,7 +75,7 @@ def email_prepare(
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
-        headers=dict(headers or {}),
+        headers=headers,
         language=language,
     )
 

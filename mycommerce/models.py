@@ -112,6 +112,26 @@ class Store(models.Model):
     paper_size = models.CharField(
         _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
     )
+    # Customer e-mails (orders/customer_emails/): who they come from, where replies go.
+    email_sender_name = models.CharField(
+        _("sender name"), max_length=120, blank=True, help_text=_("Empty: the store's name.")
+    )
+    email_reply_to = models.EmailField(
+        _("reply-to address"),
+        blank=True,
+        help_text=_("Where the customers' replies go. Empty: replies are not delivered."),
+    )
+    pickup_address = models.TextField(_("pickup address"), blank=True)
+    pickup_hours = models.TextField(
+        _("pickup hours"), blank=True, help_text=_("e.g. Monday to Friday, 10 am to 7 pm")
+    )
+    # The tracking page of the "Other" carrier: https://…{number}…
+    tracking_url_template = models.CharField(
+        _("tracking page of the “Other” carrier"),
+        max_length=255,
+        blank=True,
+        help_text=_("An https address with {number} where the tracking number goes."),
+    )
     created_at = models.DateTimeField(_("created"), default=dj_timezone.now)
 
     class Meta:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/store/", views.StoreSettingsView.as_view(), name="store_settings"),
     path("settings/plan/", views.PlanView.as_view(), name="plan"),
     path("settings/numbering/", include("numbering.urls")),
+    path("settings/emails/", include("orders.customer_emails.urls")),
     path("orders/", include("orders.urls")),
     # /invoices/, and the PDFs of an order, which keep their addresses under /orders/.
     path("", include("invoices.urls")),

@@ -44,6 +44,8 @@ def set_fulfillment_status(*, membership, orders, data) -> BulkResult:
         status=data["new_fulfillment_status"],
         carrier=data.get("carrier", ""),
         tracking_number=data.get("tracking_number", ""),
+        carrier_code=data.get("carrier_code", ""),
+        accept_tracking_number=bool(data.get("accept_tracking_number")),
     )
 
 
@@ -64,7 +66,12 @@ BULK_ACTIONS: dict[str, BulkAction] = bulk_actions_registry(
         name="set_fulfillment_status",
         label=_("Set fulfillment status"),
         permission=Permission.MANAGE_ORDERS,
-        fields=("new_fulfillment_status", "carrier", "tracking_number"),
+        fields=(
+            "new_fulfillment_status",
+            "carrier_code",
+            "tracking_number",
+            "accept_tracking_number",
+        ),
         required_fields=("new_fulfillment_status",),
         run=set_fulfillment_status,
     ),

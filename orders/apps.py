@@ -31,7 +31,12 @@ class OrdersConfig(AppConfig):
 
         post_save.connect(store_created, sender=Store, dispatch_uid="orders.store_created")
         from mycommerce.switching import store_object_pages_register
+        from orders.customer_emails.listeners import customer_emails_on_order_changed
+        from orders.listeners import order_listener_register
         from orders.selectors import order_queryset_for_store
+
+        # Confirmation, shipped, ready for pickup, delivered, refunded: the customer's e-mails.
+        order_listener_register(customer_emails_on_order_changed)
 
         # After a store switch, an order's page is kept only if the order is the new store's.
         store_object_pages_register(

@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from mycommerce.money import format_money
+from orders.customer_emails.kinds import EmailKind
 from orders.models import Order, OrderDiscount, OrderEvent, OrderTax
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
@@ -163,6 +164,14 @@ def event_document_issued(
     if corrects:
         details["corrects"] = corrects
     return _event(order, Type.DOCUMENT_ISSUED, actor, **details)
+
+
+def event_email_sent(
+    *, order: Order, actor: AbstractBaseUser | None, kind: str, to: str, resent: bool = False
+) -> OrderEvent:
+    """A customer e-mail (orders/customer_emails/kinds.py) recorded for sending: by the worker
+    after the change, or again by a member (`resent`, with the member as `actor`)."""
+    return _event(order, Type.EMAIL_SENT, actor, email=str(kind), to=to, resent=resent)
 
 
 # The changes an edit records.
@@ -426,7 +435,12 @@ def _render_document(details: dict, currency: str, event: OrderEvent) -> Rendere
 
 
 def _render_email(details: dict, currency: str, event: OrderEvent) -> RenderedEvent:
-    return RenderedEvent(_("E-mail sent."))
+    if not details.get("email"):
+        return RenderedEvent(_("E-mail sent."))
+    names = {"kind": _label(EmailKind, details["email"]), "to": details.get("to") or "—"}
+    if details.get("resent"):
+        return RenderedEvent(_("E-mail “%(kind)s” sent again to %(to)s.") % names)
+    return RenderedEvent(_("E-mail “%(kind)s” sent to %(to)s.") % names)
 
 
 RENDERERS = {

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orders.carriers import carrier_choices
 from orders.models import Order
 from orders.saved_views import NAME_MAX_LENGTH
 from orders.statuses import (
@@ -57,13 +58,24 @@ class PaymentStatusForm(_OrderForm):
 class FulfillmentStatusForm(_OrderForm):
     form_name = "fulfillment"
     status = forms.ChoiceField(label=_("New fulfillment status"))
-    carrier = forms.CharField(
+    carrier_code = forms.ChoiceField(
         label=_("Carrier"),
-        max_length=60,
+        choices=[NO_CHOICE, *carrier_choices()],
         required=False,
         help_text=_("For Shipped and Delivered."),
     )
+    carrier = forms.CharField(
+        label=_("Carrier name"),
+        max_length=60,
+        required=False,
+        help_text=_("For “Other”, or a carrier not in the list."),
+    )
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=80, required=False)
+    accept_tracking_number = forms.BooleanField(
+        label=_("Use this number anyway"),
+        required=False,
+        help_text=_("Tick to keep a number that does not match its carrier’s usual format."),
+    )
 
     def __init__(self, *args, order: Order, **kwargs):
         super().__init__(*args, order=order, **kwargs)
@@ -79,6 +91,7 @@ class FulfillmentStatusForm(_OrderForm):
             )
             for value in allowed
         ]
+        self.fields["carrier_code"].initial = order.carrier_code
         self.fields["carrier"].initial = order.carrier
         self.fields["tracking_number"].initial = order.tracking_number
 
@@ -142,17 +155,24 @@ class BulkActionForm(forms.Form):
         required=False,
         widget=_small(forms.Select, "form-select"),
     )
-    carrier = forms.CharField(
+    carrier_code = forms.ChoiceField(
         label=_("Carrier"),
-        max_length=60,
+        choices=[("", "—"), *carrier_choices()],
         required=False,
-        widget=_small(forms.TextInput, "form-control", size=12),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm", "style": "width: 8rem"}),
     )
+    # Scripts and older pages may still name a carrier not in the list.
+    carrier = forms.CharField(max_length=60, required=False)
     tracking_number = forms.CharField(
         label=_("Tracking number"),
         max_length=80,
         required=False,
-        widget=_small(forms.TextInput, "form-control", size=16),
+        widget=_small(forms.TextInput, "form-control", size=15),
+    )
+    accept_tracking_number = forms.BooleanField(
+        label=_("Use this number anyway"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
     def __init__(self, *args, actions: dict, **kwargs):
@@ -160,10 +180,19 @@ class BulkActionForm(forms.Form):
         self.actions = actions
 
     def menu(self) -> list[tuple]:
-        """The bulk menu: each action with the bound fields it shows."""
-        return [
-            (action, [self[name] for name in action.fields]) for action in self.actions.values()
-        ]
+        """The bulk menu: each action with the bound fields it shows, in cells; a checkbox
+        sits under the field before it (the menu stays on one line on a laptop)."""
+        menu = []
+        for action in self.actions.values():
+            cells: list[list] = []
+            for name in action.fields:
+                field = self[name]
+                if cells and field.widget_type == "checkbox":
+                    cells[-1].append(field)
+                else:
+                    cells.append([field])
+            menu.append((action, cells))
+        return menu
 
     def clean_action(self):
         name = self.cleaned_data["action"]

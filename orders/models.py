@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from mycommerce.models import Store
+from orders.carriers import carrier_choices, order_tracking_url
 from orders.statuses import (
     FULFILLMENT_BADGE,
     PAYMENT_BADGE,
@@ -130,9 +131,17 @@ class Order(models.Model):
         default=FulfillmentStatus.AWAITING_PROCESSING,
     )
     carrier = models.CharField(_("carrier"), max_length=60, blank=True)
+    # One of orders/carriers.py (empty on orders from before the list: `carrier` names it).
+    carrier_code = models.CharField(
+        _("carrier code"), max_length=20, choices=carrier_choices(), blank=True
+    )
     tracking_number = models.CharField(_("tracking number"), max_length=80, blank=True)
     source = models.CharField(
         _("source"), max_length=12, choices=Source.choices, default=Source.STOREFRONT
+    )
+    # The customer's language (a storefront cart's), for the e-mails; empty: the store's.
+    language = models.CharField(
+        _("customer language"), max_length=5, choices=Store.Language.choices, blank=True
     )
 
     created_at = models.DateTimeField(_("date"), default=timezone.now)
@@ -191,6 +200,11 @@ class Order(models.Model):
     @property
     def is_business_buyer(self) -> bool:
         return bool(self.buyer_company or self.buyer_siren or self.buyer_vat_number)
+
+    @property
+    def tracking_url(self) -> str:
+        """The carrier's page for this order's tracking number ("" when none)."""
+        return order_tracking_url(self)
 
     @property
     def refundable_amount(self) -> Decimal:
@@ -383,3 +397,7 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.default_key
+
+
+# The customer e-mails' rows are the orders app's (orders/customer_emails/).
+from orders.customer_emails.models import CustomerEmailSettings, OrderEmail  # noqa: E402, F401

@@ -13,32 +13,29 @@ from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Membership, Store
-from mycommerce.money import format_money
 from mycommerce.plans import Feature
 from mycommerce.roles import Permission, ensure_member_may
 from numbering.services import numbering_allocate
+from orders.carriers import OTHER, carrier_get, tracking_ensure_valid
 from orders.events import (
-    event_cancelled,
     event_created,
     event_fulfillment_changed,
     event_note_added,
     event_payment_changed,
-    event_refunded,
     line_data,
 )
 from orders.filters import OrderFilterSet
 from orders.listeners import (
-    CANCEL_AND_REFUND,
     CREATED,
     FULFILLMENT_STATUS,
     PAYMENT_STATUS,
-    REFUND,
     order_changed,
 )
 from orders.locks import order_lock
-from orders.models import Order, OrderEvent, OrderNote, Refund, SavedView
+from orders.models import Order, OrderEvent, OrderNote, SavedView
 from orders.parts import OrderData, order_apply_fields, order_parts_validate, order_write_parts
-from orders.policies import order_ensure_may_create, order_is_paid
+from orders.policies import order_ensure_may_create
+from orders.refunds import order_cancel_and_refund, order_refund  # noqa: F401 (their home)
 from orders.saved_views import (
     DEFAULT_VIEWS,
     NAME_MAX_LENGTH,
@@ -52,7 +49,6 @@ from orders.selectors import (
     saved_views_for_member,
 )
 from orders.statuses import (
-    NOT_SENT_STATUSES,
     TRACKING_STATUSES,
     FulfillmentStatus,
     PaymentStatus,
@@ -83,10 +79,12 @@ def order_create(
     data: OrderData,
     membership: Membership | None = None,
     paid: bool = False,
+    language: str = "",
 ) -> Order:
     """Place an order: the next number, its parts and totals, and its first event, in one
     transaction. `membership` is the member taking a phone or e-mail order; a storefront
-    order has none. Who may create from which source is decided in orders/policies.py."""
+    order has none. Who may create from which source is decided in orders/policies.py.
+    `language` is the customer's (the storefront's), for the e-mails; empty: the store's."""
     order_ensure_may_create(source=source, membership=membership)
     totals = order_parts_validate(currency=store.currency, data=data)
     with transaction.atomic():
@@ -97,6 +95,7 @@ def order_create(
             reference=allocated.reference,
             currency=store.currency,
             source=source,
+            language=language if language in Store.Language.values else "",
             payment_status=PaymentStatus.PAID if paid else PaymentStatus.AWAITING_PAYMENT,
             fulfillment_status=FulfillmentStatus.AWAITING_PROCESSING,
         )
@@ -132,7 +131,14 @@ def _apply_payment_status(*, locked: Order, status: str, membership: Membership)
 
 
 def _apply_fulfillment_status(
-    *, locked: Order, status: str, membership: Membership, carrier: str, tracking_number: str
+    *,
+    locked: Order,
+    status: str,
+    membership: Membership,
+    carrier: str,
+    tracking_number: str,
+    carrier_code: str = "",
+    accept_tracking_number: bool = False,
 ) -> OrderEvent:
     refusal = fulfillment_transition_refusal(
         current=locked.fulfillment_status, target=status, payment_status=locked.payment_status
@@ -141,11 +147,23 @@ def _apply_fulfillment_status(
         raise ValidationError(refusal, code="transition")
     previous = locked.fulfillment_status
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
+    carrier_code = carrier_code.strip()
     if status in TRACKING_STATUSES:
+        tracking_ensure_valid(
+            carrier_code=carrier_code,
+            tracking_number=tracking_number,
+            accept=accept_tracking_number,
+        )
+        known = carrier_get(carrier_code)
+        if known is not None and known.code != OTHER:
+            carrier = str(known.name)  # the list's name, whatever was typed beside it
         # Keep what is known when the form leaves the fields empty.
+        if not carrier_code and not carrier:
+            carrier_code = locked.carrier_code
         carrier = carrier or locked.carrier
         tracking_number = tracking_number or locked.tracking_number
-    if previous == status and (carrier, tracking_number) == (
+    if previous == status and (carrier_code, carrier, tracking_number) == (
+        locked.carrier_code,
         locked.carrier,
         locked.tracking_number,
     ):
@@ -156,11 +174,23 @@ def _apply_fulfillment_status(
     tracking = None
     if status in TRACKING_STATUSES:
         locked.carrier, locked.tracking_number = carrier, tracking_number
-        tracking = {"carrier": carrier, "tracking_number": tracking_number}
+        locked.carrier_code = carrier_code
+        tracking = {
+            "carrier": carrier,
+            "carrier_code": carrier_code,
+            "tracking_number": tracking_number,
+        }
     locked.fulfillment_status = status
     locked.version += 1
     locked.save(
-        update_fields=["fulfillment_status", "carrier", "tracking_number", "version", "updated_at"]
+        update_fields=[
+            "fulfillment_status",
+            "carrier",
+            "carrier_code",
+            "tracking_number",
+            "version",
+            "updated_at",
+        ]
     )
     event = event_fulfillment_changed(
         order=locked, actor=membership.user, before=previous, after=status, tracking=tracking
@@ -186,8 +216,12 @@ def order_set_fulfillment_status(
     status: str,
     carrier: str = "",
     tracking_number: str = "",
+    carrier_code: str = "",
+    accept_tracking_number: bool = False,
     expected_version: int | None = None,
 ) -> Order:
+    """A new fulfillment status (or new tracking on Shipped and Delivered). A tracking number
+    that does not match its carrier's format is refused unless `accept_tracking_number`."""
     _ensure_may_work_on_orders(membership)
     with transaction.atomic():
         locked = order_lock(store=membership.store, pk=order.pk, expected_version=expected_version)
@@ -197,6 +231,8 @@ def order_set_fulfillment_status(
             membership=membership,
             carrier=carrier,
             tracking_number=tracking_number,
+            carrier_code=carrier_code,
+            accept_tracking_number=accept_tracking_number,
         ).save()
     return locked
 
@@ -251,7 +287,16 @@ def order_bulk_set_fulfillment_status(
     status: str,
     carrier: str = "",
     tracking_number: str = "",
+    carrier_code: str = "",
+    accept_tracking_number: bool = False,
 ) -> BulkResult:
+    """One number for every selected order: its format is checked once, before any change."""
+    if status in TRACKING_STATUSES:
+        tracking_ensure_valid(
+            carrier_code=carrier_code.strip(),
+            tracking_number=tracking_number.strip(),
+            accept=accept_tracking_number,
+        )
     return _bulk_apply(
         membership=membership,
         orders=orders,
@@ -261,120 +306,10 @@ def order_bulk_set_fulfillment_status(
             membership=membership,
             carrier=carrier,
             tracking_number=tracking_number,
+            carrier_code=carrier_code,
+            accept_tracking_number=accept_tracking_number,
         ),
     )
-
-
-def _record_refund(
-    *, locked: Order, amount: Decimal, reason: str, membership: Membership
-) -> Refund:
-    """Check and record a refund on a locked order; the payment status follows the amounts."""
-    amount = Decimal(amount).quantize(CENT)
-    if amount <= 0:
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    _("The refund amount must be more than zero."), code="amount"
-                )
-            }
-        )
-    if not order_is_paid(locked):
-        raise ValidationError(
-            _("Only a paid order can be refunded (this one is “%(status)s”).")
-            % {"status": locked.get_payment_status_display()},
-            code="not_paid",
-        )
-    refundable = locked.refundable_amount
-    if amount > refundable:
-        # What was paid minus what was already refunded.
-        raise ValidationError(
-            {
-                "amount": ValidationError(
-                    _("At most %(max)s can still be refunded.")
-                    % {"max": format_money(refundable, locked.currency)},
-                    code="too_much",
-                )
-            }
-        )
-    locked.refunded_total = (locked.refunded_total + amount).quantize(CENT)
-    locked.payment_status = (
-        PaymentStatus.REFUNDED
-        if locked.refunded_total >= locked.total
-        else PaymentStatus.PARTIALLY_REFUNDED
-    )
-    return Refund.objects.create(
-        order=locked, amount=amount, reason=reason.strip(), created_by=membership.user
-    )
-
-
-def order_refund(
-    *,
-    membership: Membership,
-    order: Order,
-    amount: Decimal,
-    reason: str,
-    expected_version: int | None = None,
-) -> Refund:
-    """Record a full or partial refund; the payment status follows the amounts.
-
-    The money itself goes back through the payment provider: this only records it.
-    """
-    _ensure_may_work_on_orders(membership)
-    with transaction.atomic():
-        locked = order_lock(store=membership.store, pk=order.pk, expected_version=expected_version)
-        previous = locked.payment_status
-        refund = _record_refund(locked=locked, amount=amount, reason=reason, membership=membership)
-        locked.version += 1
-        locked.save(update_fields=["refunded_total", "payment_status", "version", "updated_at"])
-        event_refunded(
-            order=locked,
-            actor=membership.user,
-            amount=refund.amount,
-            reason=refund.reason,
-            before=previous,
-        ).save()
-        order_changed(order=locked, change=REFUND, actor=membership.user, refund=refund)
-    return refund
-
-
-def order_cancel_and_refund(
-    *,
-    membership: Membership,
-    order: Order,
-    amount: Decimal,
-    reason: str,
-    expected_version: int | None = None,
-) -> Refund:
-    """Cancel a paid order in one change: record the refund (full or partial) and, when
-    nothing was sent yet, mark it "will not deliver". A sent order keeps its fulfillment
-    status until its return is recorded."""
-    _ensure_may_work_on_orders(membership)
-    with transaction.atomic():
-        locked = order_lock(store=membership.store, pk=order.pk, expected_version=expected_version)
-        payment_before, fulfillment_before = locked.payment_status, locked.fulfillment_status
-        refund = _record_refund(locked=locked, amount=amount, reason=reason, membership=membership)
-        if locked.fulfillment_status in NOT_SENT_STATUSES:
-            locked.fulfillment_status = FulfillmentStatus.WILL_NOT_DELIVER
-        locked.version += 1
-        locked.save(
-            update_fields=[
-                "refunded_total",
-                "payment_status",
-                "fulfillment_status",
-                "version",
-                "updated_at",
-            ]
-        )
-        event_cancelled(
-            order=locked,
-            actor=membership.user,
-            amount=refund.amount,
-            reason=refund.reason,
-            payment_before=payment_before,
-            fulfillment_before=fulfillment_before,
-        ).save()
-        order_changed(order=locked, change=CANCEL_AND_REFUND, actor=membership.user, refund=refund)
-    return refund
 
 
 def order_add_note(*, membership: Membership, order: Order, text: str) -> OrderNote:

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from orders import views
+from orders.customer_emails.views import CustomerEmailResendView
 
 app_name = "orders"
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.OrderDetailView.as_view(), name="detail"),
     path("views/", views.SavedViewsView.as_view(), name="views"),
     path("views/save/", views.SavedViewCreateView.as_view(), name="view_save"),
+    path("<int:pk>/emails/resend/", CustomerEmailResendView.as_view(), name="email_resend"),
     # Editing and creating, in its own folder; the PDFs are the invoices app's (invoices/urls.py).
     path("", include("orders.editing.urls")),
 ]

@@ -18,6 +18,7 @@ from mycommerce.parsing import parse_id, parse_next_url
 from mycommerce.plans import Feature, store_has_feature
 from mycommerce.roles import ensure_member_can
 from orders.actions import BULK_ACTIONS
+from orders.customer_emails.selectors import order_emails_sent
 from orders.filters import FILTER_PARAMETERS
 from orders.forms import (
     BulkActionForm,
@@ -313,6 +314,7 @@ class OrderDetailView(StoreMemberRequiredMixin, View):
             ],
             "confirm": confirm,
             "history": customer_history_for_order(store=request.store, order=order),
+            "sent_emails": order_emails_sent(order=order),
         }
         return render(request, self.template_name, context, status=status)
 

@@ -43,6 +43,7 @@ class MainPages:
             "sales journal settings": "/exports/journal/settings/",
             "numbering": "/settings/numbering/",
             "store settings": "/settings/store/",
+            "customer emails": "/settings/emails/",
             "plan": "/settings/plan/",
             "job page": f"/jobs/{self.job.pk}/",
         }
@@ -76,8 +77,8 @@ def main_pages_data() -> MainPages:
         membership=owner,
         order=order,
         status=FulfillmentStatus.SHIPPED,
-        carrier="Colissimo",
-        tracking_number="8R0042",
+        carrier_code="colissimo",
+        tracking_number="6A12345678901",
     )
     order_refund(membership=owner, order=order, amount=Decimal("5.00"), reason="Geste")
     order_add_note(membership=owner, order=order, text="Appeler avant livraison")

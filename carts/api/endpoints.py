@@ -128,7 +128,7 @@ def checkout(
 
 
 def order_out(order: Order) -> dict:
-    return {
+    out = {
         field: getattr(order, field)
         for field in (
             "reference",
@@ -136,12 +136,14 @@ def order_out(order: Order) -> dict:
             "payment_status",
             "fulfillment_status",
             "carrier",
+            "carrier_code",
             "tracking_number",
             "total",
             "currency",
             "created_at",
         )
     }
+    return {**out, "tracking_url": order.tracking_url}
 
 
 @router.get(

@@ -161,7 +161,15 @@ class OrderOut(Schema):
         "returned",
     ]
     carrier: str
+    carrier_code: str = Field(
+        ...,
+        description="colissimo, chronopost, mondial_relay, lettre_suivie, dpd, gls, ups, dhl, "
+        "fedex, other; empty when the order names its carrier only in `carrier`.",
+    )
     tracking_number: str
+    tracking_url: str = Field(
+        ..., description="The carrier's tracking page for the number; empty when none is known."
+    )
     total: Money
     currency: str
     created_at: datetime

@@ -134,7 +134,8 @@ def measure_page(client: Client, url: str) -> dict:
         "request_runs": request_runs,
         "cpu_ms": cpu_ms,
         "queries": len(captured),
-        "sql_ms": median_ms(lambda: [run_sql(sql) for sql, _ in queries]),
+        "sql_runs": (sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries])),
+        "sql_ms": statistics.median(sql_runs),
         "response": response,
     }
 
@@ -146,5 +147,9 @@ def run_sql(sql: str, params=None) -> list:
         return cursor.fetchall()
 
 
+def bare_runs(sql: str, params) -> list[float]:
+    return runs_ms(lambda: run_sql(sql, params))
+
+
 def bare_ms(sql: str, params) -> float:
-    return median_ms(lambda: run_sql(sql, params))
+    return statistics.median(bare_runs(sql, params))

@@ -31,8 +31,8 @@ def test_filter_paid_select_two_and_mark_them_shipped(page: Page, live_server):
         page.get_by_label(f"Select order {order.reference}").check()
     expect(page.locator("#selected-count")).to_have_text("2 selected")
     page.get_by_label("New fulfillment status").select_option("shipped")
-    page.get_by_label("Carrier").fill("Colissimo")
-    page.get_by_label("Tracking number").fill("8R0042")
+    page.get_by_label("Carrier").select_option("colissimo")
+    page.get_by_label("Tracking number").fill("6A12345678901")
     page.locator("button[value='set_fulfillment_status']").click()
 
     expect(page.get_by_role("alert").first).to_contain_text("2 orders changed.")
@@ -47,7 +47,7 @@ def test_filter_paid_select_two_and_mark_them_shipped(page: Page, live_server):
     expect(timeline).to_contain_text(
         "Fulfillment status changed from “Awaiting processing” to “Shipped”"
     )
-    expect(timeline).to_contain_text("8R0042")
+    expect(timeline).to_contain_text("6A12345678901")
     expect(timeline).to_contain_text(membership.user.username)
 
 

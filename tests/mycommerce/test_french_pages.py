@@ -12,6 +12,7 @@ from django.test import Client
 
 from invoices.models import Invoice
 from mycommerce.roles import Role
+from orders.carriers import CARRIERS, OTHER
 from tests.conftest import client_for
 from tests.factories import MembershipFactory
 from tests.main_pages import main_pages_data
@@ -128,8 +129,9 @@ def page_data(pages) -> set[str]:
         owner.user.username,
         order.customer_phone,
         "Théo Lefèvre",
-        "Colissimo",
-        "8R0042",
+        # Carriers' trade names (orders/carriers.py), the same in both languages.
+        *(str(carrier.name) for carrier in CARRIERS if carrier.code != OTHER),
+        "6A12345678901",
         "Fidélité",
         "TVA",
         "Geste",

@@ -4,9 +4,12 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from orders.customer_emails.models import OrderEmail
+from orders.customer_emails.services import customer_email_send
 from orders.models import Order
 from orders.services import order_bulk_set_payment_status, order_refund
 from orders.statuses import PaymentStatus
@@ -77,3 +80,16 @@ def test_concurrent_bulk_changes_do_not_deadlock(store, staff):
     assert [len(o.changed) + len(o.skipped) for o in outcomes] == [20, 20]
     changes = sum(len(outcome.changed) for outcome in outcomes)
     assert sum(order.version - 1 for order in everything) == changes
+
+
+def test_two_workers_running_the_same_email_task_send_it_once(store):
+    """A task retried while its first run is still going: the order's lock and the unique
+    (order, kind, key) row leave one e-mail."""
+    order = OrderFactory(store=store, payment_status=PaymentStatus.PAID)
+    outcomes = run_together(
+        lambda: customer_email_send(order_id=order.pk, kind="order_confirmation"),
+        lambda: customer_email_send(order_id=order.pk, kind="order_confirmation"),
+    )
+    assert sum(outcome is not None for outcome in outcomes) == 1
+    assert OrderEmail.objects.filter(order=order).count() == 1
+    assert len(mail.outbox) == 1

@@ -120,15 +120,17 @@ def test_the_french_catalogue_writes_its_apostrophes_one_way():
         assert str(FulfillmentStatus.READY_FOR_PICKUP.label) == "Prêt à l’enlèvement"
 
 
-def test_the_demo_tax_reads_tva_20_percent_once(db):
+def test_the_demo_vat_reads_once_inside_the_total(db):
+    """Demo prices include VAT: the order page says it after the total ("dont TVA"), once,
+    and adds no tax row before it."""
     call_command("seed_demo", orders=3, stores=1)
-    assert set(OrderTax.objects.values_list("name", flat=True)) == {"TVA"}
+    assert not OrderTax.objects.exists()
     client = Client()
     assert client.login(request=HttpRequest(), username="owner", password="demo-password-2026")
-    order = Order.objects.filter(taxes__isnull=False).first()
+    order = Order.objects.first()
     html = in_french(client).get(f"/orders/{order.pk}/").content.decode()
-    assert "TVA (20\u00a0%)" in html or "TVA (20 %)" in html
-    assert "TVA 20 %" not in html
+    assert html.count(">dont TVA<") == 1 and ">Taxes<" not in html
+    assert html.index('data-testid="order-total"') < html.index('data-testid="included-vat"')
 
 
 def test_a_rate_shows_as_typed_in_the_edit_form(staff_client, store):

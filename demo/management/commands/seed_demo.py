@@ -20,6 +20,7 @@ from mycommerce.models import Membership, Store
 from mycommerce.plans import Feature, Plan, store_has_feature
 from mycommerce.roles import Role
 from numbering.services import numbering_allocate
+from orders.carriers import carrier_get
 from orders.database import database_analyze
 from orders.events import event_created, line_data
 from orders.models import Order, OrderEvent, OrderLine, Refund
@@ -131,7 +132,13 @@ ADDRESSES = [
     ("cours Mirabeau", "13100", "Aix-en-Provence"),
     ("rue du Général Leclerc", "06000", "Nice"),
 ]
-CARRIERS = ["Colissimo", "Chronopost", "Mondial Relay", "DPD"]
+# Carrier codes (orders/carriers.py), each with a number in its format.
+CARRIERS = {
+    "colissimo": lambda rng: f"8R{rng.randint(10**10, 10**11 - 1)}",
+    "chronopost": lambda rng: f"XW{rng.randint(10**8, 10**9 - 1)}FR",
+    "mondial_relay": lambda rng: f"{rng.randint(10**7, 10**8 - 1)}",
+    "dpd": lambda rng: f"{rng.randint(10**13, 10**14 - 1)}",
+}
 # Weighted (payment, fulfillment) pairs that an order can really be in.
 STATUS_MIX = [
     ((PaymentStatus.AWAITING_PAYMENT, FulfillmentStatus.AWAITING_PROCESSING), 8),
@@ -338,6 +345,7 @@ class Command(BaseCommand):
             FulfillmentStatus.RETURNED,
         )
         email = ascii_email_part(f"{first}.{last}{rng.randint(1, 99)}") + "@example.fr"
+        carrier = rng.choice(list(CARRIERS)) if shipped else ""
         order = Order(
             store=store,
             number=allocated.number,
@@ -368,8 +376,9 @@ class Command(BaseCommand):
             payment_status=payment,
             payment_method=rng.choice(("Carte bancaire", "PayPal", "Virement")),
             fulfillment_status=fulfillment,
-            carrier=rng.choice(CARRIERS) if shipped else "",
-            tracking_number=f"8R{rng.randint(10**10, 10**11 - 1)}" if shipped else "",
+            carrier_code=carrier,
+            carrier=str(carrier_get(carrier).name) if shipped else "",
+            tracking_number=CARRIERS[carrier](rng) if shipped else "",
             source=Order.Source.STOREFRONT,
             created_at=created_at,
         )
