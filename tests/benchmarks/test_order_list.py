@@ -177,11 +177,11 @@ def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
                     orders=size,
                     database=vendor_label(),
                     ours=mine["request_runs"],
-                    baselines={
-                        "admin changelist, same store": admin["request_runs"],
-                        **({"its counts request": counts["request_runs"]} if deferred else {}),
-                    },
+                    baselines={"admin changelist, same store": admin["request_runs"]},
                     goal=report.Goal("admin changelist, same store", at_most=1.0),
+                    note=f"then its counts request, {counts['request_ms']:.1f} ms"
+                    if deferred
+                    else "",
                 )
             email_page = results["paid + 30 days + e-mail"]["response"]
             assert len(email_page.context["orders"]) >= 1
