@@ -17,7 +17,7 @@ def store_created(*, instance, created: bool, raw: bool = False, **kwargs) -> No
     """A new store starts with the order list's default views (to ship, awaiting payment,
     ready for pickup). Stores are created by the core, which cannot import orders/."""
     if created and not raw:
-        from orders.services import saved_views_create_defaults
+        from orders.saved_views.services import saved_views_create_defaults
 
         saved_views_create_defaults(store=instance)
 

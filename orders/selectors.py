@@ -14,7 +14,6 @@ from django.db.models import (
     Max,
     Min,
     Prefetch,
-    Q,
     QuerySet,
     Sum,
     Value,
@@ -23,14 +22,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
-from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from mycommerce.models import Store
 from mycommerce.parsing import parse_id, parse_positive_int
-from orders.filters import FILTER_PARAMETERS, FILTER_RANGES, OrderFilterSet
-from orders.models import Order, OrderEvent, OrderNote, OrderStatusCount, Refund, SavedView
+from orders.filters import FILTER_RANGES, OrderFilterSet
+from orders.models import Order, OrderEvent, OrderNote, OrderStatusCount, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from orders.totals import MONEY_DECIMAL_PLACES, MONEY_MAX_DIGITS
 
@@ -133,7 +131,7 @@ def order_status_counts(*, store: Store) -> dict[tuple[str, str], int]:
     }
 
 
-def _facets_from_pairs(pairs: dict[tuple[str, str], int], chosen: dict) -> OrderFacets:
+def facets_from_pairs(pairs: dict[tuple[str, str], int], chosen: dict) -> OrderFacets:
     wanted_payment = set(chosen.get("payment_status") or PaymentStatus.values)
     wanted_fulfillment = set(chosen.get("fulfillment_status") or FulfillmentStatus.values)
     payment: dict[str, int | None] = dict.fromkeys(PaymentStatus.values, 0)
@@ -149,7 +147,7 @@ def _facets_from_pairs(pairs: dict[tuple[str, str], int], chosen: dict) -> Order
     return OrderFacets(payment=payment, fulfillment=fulfillment, total=total)
 
 
-def _filters_beyond_statuses(filterset) -> bool:
+def filters_beyond_statuses(filterset) -> bool:
     for name, value in filterset.form.cleaned_data.items():
         if name in STATUS_FILTERS or name == "sort":
             continue
@@ -182,14 +180,14 @@ def order_facets(*, store: Store, filterset, at_least: int = 0) -> OrderFacets:
     that never read more than max(FACET_CAP, at_least) + 1 orders (`at_least`: the rows
     the shown page needs, so that its existence is known)."""
     chosen = filterset.form.cleaned_data
-    if not _filters_beyond_statuses(filterset):
-        return _facets_from_pairs(order_status_counts(store=store), chosen)
+    if not filters_beyond_statuses(filterset):
+        return facets_from_pairs(order_status_counts(store=store), chosen)
     limit = max(FACET_CAP, at_least) + 1
     sample = _pairs_of_first(
         filterset.queryset_for_counting(without=STATUS_FILTERS, in_list_order=True), limit
     )
     if sum(sample.values()) < limit:
-        return _facets_from_pairs(sample, chosen)
+        return facets_from_pairs(sample, chosen)
     if any(chosen.get(name) for name in STATUS_FILTERS):
         total = filterset.queryset_for_counting()[:limit].count()
     else:
@@ -270,7 +268,7 @@ def order_list_page(*, store: Store, data, counted: bool = False) -> OrderListPa
 
     if filterset.is_valid():
         queryset = filterset.qs
-        if not counted and _filters_beyond_statuses(filterset):
+        if not counted and filters_beyond_statuses(filterset):
             page = _page_uncounted(queryset, min(page_number, COUNT_MAX), per_page)
             if page is not None:
                 return OrderListPage(shown, filterset, page, None, per_page, problems)
@@ -280,7 +278,7 @@ def order_list_page(*, store: Store, data, counted: bool = False) -> OrderListPa
         )
     else:
         queryset = shown.queryset.order_by("-created_at", "-pk")
-        facets = _facets_from_pairs(order_status_counts(store=store), {})
+        facets = facets_from_pairs(order_status_counts(store=store), {})
     paginator = Paginator(queryset, per_page)
     # The facets already counted the matching orders: no second COUNT over the table.
     paginator.count = facets.total
@@ -308,90 +306,6 @@ def order_detail_for_store(*, store: Store, pk: int) -> Order:
     return get_object_or_404(queryset, pk=pk)
 
 
-def saved_views_for_member(*, membership) -> QuerySet[SavedView]:
-    """The views a member sees: the store's shared views and the member's own, in their
-    order. Another member's personal views are never among them."""
-    return SavedView.objects.filter(store_id=membership.store_id).filter(
-        Q(owner__isnull=True) | Q(owner_id=membership.user_id)
-    )
-
-
-def saved_view_get_for_member(*, membership, pk: int) -> SavedView:
-    """One view the member sees; another store's, or another member's personal one, is a 404."""
-    return get_object_or_404(saved_views_for_member(membership=membership), pk=pk)
-
-
-@dataclass(frozen=True)
-class ViewCount:
-    """The orders of a saved view: `count` is None when the view's filters are no longer
-    valid; past FACET_CAP, `exact` is False and `count` is FACET_CAP ("1,000+")."""
-
-    count: int | None
-    exact: bool = True
-
-
-# What a saved view keeps of the list's query string: the filters, the sort and the page size.
-VIEW_PARAMETERS = (*FILTER_PARAMETERS, "per_page")
-
-
-def saved_view_query(params: dict[str, list[str]]) -> QueryDict:
-    """The query string of a view's parameters, as the list reads it."""
-    query = QueryDict(mutable=True)
-    for name, values in params.items():
-        if name in VIEW_PARAMETERS and isinstance(values, list):
-            query.setlist(name, [str(value) for value in values])
-    return query
-
-
-def saved_view_counts(*, store: Store, views) -> tuple[int, dict[int, ViewCount]]:
-    """How many orders the store has and how many each view shows, in ONE query.
-
-    Views on the statuses alone are read from the maintained counts (OrderStatusCount: no
-    order is read); each other view is counted up to FACET_CAP + 1 orders, as the facets
-    are; all of them in one UNION ALL. (A view with a search term looks its term up first,
-    as the list does.)
-    """
-    base = order_queryset_for_store(store=store)
-    counts: dict[int, ViewCount] = {}
-    on_statuses: dict[int, dict] = {}
-    pairs = OrderStatusCount.objects.filter(store=store, order_count__gt=0).values_list(
-        "payment_status", "fulfillment_status", "order_count"
-    )
-    sql, params = pairs.query.get_compiler(using=pairs.db).as_sql()
-    parts = [f"SELECT 0, payment_status, fulfillment_status, order_count FROM ({sql}) AS pairs"]
-    params = list(params)
-    limit = FACET_CAP + 1
-    for view in views:
-        filterset = OrderFilterSet(saved_view_query(view.params), queryset=base)
-        if not filterset.is_valid():
-            counts[view.pk] = ViewCount(None)
-            continue
-        if not _filters_beyond_statuses(filterset):
-            on_statuses[view.pk] = filterset.form.cleaned_data
-            continue
-        first = filterset.queryset_for_counting(in_list_order=True).values_list("pk")[:limit]
-        try:
-            view_sql, view_params = first.query.get_compiler(using=first.db).as_sql()
-        except EmptyResultSet:
-            counts[view.pk] = ViewCount(0)
-            continue
-        # The primary key is the database's own integer: written in the SQL, not a parameter.
-        parts.append(f"SELECT {int(view.pk)}, '', '', COUNT(*) FROM ({view_sql}) AS view_count")
-        params.extend(view_params)
-    store_pairs: dict[tuple[str, str], int] = {}
-    with connections[base.db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for view_pk, payment, fulfillment, count in cursor:
-            if view_pk == 0:
-                store_pairs[(payment, fulfillment)] = count
-            else:
-                counts[view_pk] = ViewCount(min(count, FACET_CAP), exact=count < limit)
-    for view_pk, chosen in on_statuses.items():
-        counts[view_pk] = ViewCount(_facets_from_pairs(store_pairs, chosen).total)
-    return sum(store_pairs.values()), counts
-
-
-# The other orders the order page lists (the customer's whole history is a filter away).
 HISTORY_SHOWN = 10
 HISTORY_FIELDS = (
     "pk",

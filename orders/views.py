@@ -32,6 +32,18 @@ from orders.forms import (
 )
 from orders.policies import order_change_confirmation, order_is_editable, order_is_paid
 from orders.saved_views import saved_view_label, saved_view_params
+from orders.saved_views.selectors import (
+    saved_view_counts,
+    saved_view_get_for_member,
+    saved_view_query,
+    saved_views_for_member,
+)
+from orders.saved_views.services import (
+    saved_view_create,
+    saved_view_delete,
+    saved_view_move,
+    saved_view_rename,
+)
 from orders.selectors import (
     PAGE_SIZES,
     customer_history_for_order,
@@ -40,10 +52,6 @@ from orders.selectors import (
     order_list_page,
     order_queryset_for_store,
     order_selection_for_store,
-    saved_view_counts,
-    saved_view_get_for_member,
-    saved_view_query,
-    saved_views_for_member,
 )
 from orders.services import (
     order_add_note,
@@ -51,10 +59,6 @@ from orders.services import (
     order_refund,
     order_set_fulfillment_status,
     order_set_payment_status,
-    saved_view_create,
-    saved_view_delete,
-    saved_view_move,
-    saved_view_rename,
 )
 from orders.statuses import FulfillmentStatus, PaymentStatus
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from mycommerce.roles import Role
 from orders import selectors
 from orders.models import OrderStatusCount, SavedView
-from orders.selectors import saved_view_counts, saved_views_for_member
+from orders.saved_views.selectors import saved_view_counts, saved_views_for_member
 from orders.statuses import FulfillmentStatus as F
 from orders.statuses import PaymentStatus as P
 from tests.conftest import client_for

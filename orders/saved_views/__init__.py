@@ -1,14 +1,17 @@
 """Saved views of the order list: what a view keeps of the list's query string, and the three
-views every store starts with. Writes are in orders/services.py, reads in orders/selectors.py."""
+views every store starts with. Writes in saved_views/services.py, reads (the tabs' counts in
+one query) in saved_views/selectors.py."""
 
 from django.utils.translation import gettext_lazy as _
 from django_filters import MultipleChoiceFilter
 
-from orders.filters import OrderFilterSet
-from orders.selectors import PAGE_SIZES, VIEW_PARAMETERS
+from orders.filters import FILTER_PARAMETERS, OrderFilterSet
+from orders.selectors import PAGE_SIZES
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
 NAME_MAX_LENGTH = 60
+# What a saved view keeps of the list's query string: the filters, the sort and the page size.
+VIEW_PARAMETERS = (*FILTER_PARAMETERS, "per_page")
 
 # key: (name in the reader's language until renamed, the list's parameters)
 DEFAULT_VIEWS = {
