@@ -371,7 +371,7 @@ class SavedView(models.Model):
     list: shared with the store (no owner) or kept by its owner alone.
 
     The three views every store starts with (`default_key`) have no name of their own until
-    renamed: they read in the reader's language (orders/views_saved.py)."""
+    renamed: they read in the reader’s language (orders/saved_views/)."""
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
     owner = models.ForeignKey(
