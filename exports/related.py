@@ -1,15 +1,18 @@
 """Reads of the rows related to a batch of exported orders: their timeline's dates, refunds,
-notes, discounts and taxes, each in one query per batch (never one per order)."""
+notes, discounts, taxes, VAT per rate and invoice numbers, each in one query (the VAT per
+rate in four) per batch, never one per order."""
 
 from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import BooleanField, Max, Q, QuerySet
+from django.db.models import BooleanField, Max, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from exports.columns import TAX_SLOTS, Source
-from orders.models import OrderDiscount, OrderEvent, OrderNote, OrderTax, Refund
+from exports.columns import TAX_SLOTS, VAT_SLOTS, Source
+from invoices.figures import order_figures
+from invoices.models import Invoice
+from orders.models import Order, OrderDiscount, OrderEvent, OrderLine, OrderNote, OrderTax, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
 
@@ -44,6 +47,15 @@ SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
     Source.TAXES: tuple(
         f"{slot}.{part}" for slot in range(1, TAX_SLOTS + 1) for part in ("name", "rate", "amount")
     ),
+    Source.VAT_RATES: (
+        "total_excl_vat",
+        *(
+            f"{slot}.{part}"
+            for slot in range(1, VAT_SLOTS + 1)
+            for part in ("rate", "base", "vat", "total")
+        ),
+    ),
+    Source.INVOICES: ("invoices", "credit_notes"),
 }
 LIST_SEPARATOR = " | "
 Event = OrderEvent.Type
@@ -136,10 +148,67 @@ def _taxes(ids: list[int]) -> dict[int, tuple]:
     return taxes
 
 
+def _vat_rates(ids: list[int]) -> dict[int, tuple]:
+    """Each order's total excluding VAT, then its first VAT_SLOTS rates, the highest first, as
+    (rate, excluding VAT, VAT, including VAT): the figures its invoice prints."""
+    orders = (
+        Order.objects.filter(pk__in=ids)
+        .only(
+            "pk",
+            "currency",
+            "subtotal",
+            "discount_total",
+            "tax_total",
+            "shipping_total",
+            "total",
+            "prices_include_vat",
+            "charges_vat",
+            "shipping_vat_rate",
+        )
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                OrderLine.objects.only(
+                    "order_id", "sku", "name", "quantity", "unit_price", "line_total", "vat_rate"
+                ),
+            ),
+            "discounts",
+            "taxes",
+        )
+    )
+    empty = (None, None, None, None) * VAT_SLOTS
+    rates = {}
+    for order in orders:
+        figures = order_figures(order=order)
+        slots: tuple = ()
+        for rate in figures.rates[:VAT_SLOTS]:
+            slots += (rate.rate, rate.base, rate.vat, rate.total)
+        rates[order.pk] = (figures.total_ht, *slots, *empty[len(slots) :])
+    return rates
+
+
+def _invoice_numbers(ids: list[int]) -> dict[int, tuple]:
+    """The numbers of each order's invoices, then of its credit notes, in the order issued."""
+    rows = raw_rows(
+        Invoice.objects.filter(of_orders(Invoice, ids))
+        .order_by("order_id", "issued_at", "pk")
+        .values_list("order_id", "kind", "number")
+    )
+    numbers = {}
+    for pk, documents in _grouped(rows).items():
+        numbers[pk] = tuple(
+            LIST_SEPARATOR.join(number for kind, number in documents if kind == wanted)
+            for wanted in (Invoice.Kind.INVOICE, Invoice.Kind.CREDIT_NOTE)
+        )
+    return numbers
+
+
 SOURCE_READERS: dict[str, Callable[[list[int]], dict[int, tuple]]] = {
     Source.EVENTS: _event_dates,
     Source.REFUNDS: _refunds,
     Source.NOTES: _joined(OrderNote, "text"),
     Source.DISCOUNTS: _joined(OrderDiscount, "label"),
     Source.TAXES: _taxes,
+    Source.VAT_RATES: _vat_rates,
+    Source.INVOICES: _invoice_numbers,
 }
