@@ -102,6 +102,7 @@ def order_batches(
     order_columns: list[Column],
     line_columns: list[Column],
     batch_size: int,
+    line_annotations: dict | None = None,
 ) -> Iterator[tuple[list[tuple], dict[int, list[tuple]]]]:
     """Batches of order rows (one value per order column, then the pk) in the export's order,
     with each order's line rows (one value per line column)."""
@@ -110,6 +111,7 @@ def order_batches(
         order_columns=order_columns,
         line_fields=[c.field for c in line_columns],
         batch_size=batch_size,
+        line_annotations=line_annotations,
     ):
         lines_by_order: dict[int, list[tuple]] = {}
         for line in line_rows:

@@ -23,6 +23,8 @@ class Kind:
     PAYMENT_STATUS = "payment_status"
     FULFILLMENT_STATUS = "fulfillment_status"
     SOURCE = "source"
+    # Not in the registry: cells the database wrote already, joined (exports/database_cells.py).
+    CELLS = "cells"
 
 
 class Source:

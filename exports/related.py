@@ -3,10 +3,11 @@ notes, discounts, taxes, VAT per rate and invoice numbers, each in one query (th
 rate in four) per batch, never one per order."""
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import BooleanField, Max, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Max, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from exports.columns import TAX_SLOTS, VAT_SLOTS, Source
@@ -148,42 +149,56 @@ def _taxes(ids: list[int]) -> dict[int, tuple]:
     return taxes
 
 
+class _Rows(list):
+    """Related rows as invoices' order_figures reads a prefetched relation (`.all()`)."""
+
+    def all(self) -> list:
+        return self
+
+
+ORDER_FIGURE_FIELDS = (
+    "currency",
+    "subtotal",
+    "discount_total",
+    "tax_total",
+    "shipping_total",
+    "total",
+    "prices_include_vat",
+    "charges_vat",
+    "shipping_vat_rate",
+)
+RELATED_FIGURE_FIELDS = {
+    "lines": (OrderLine, ("sku", "name", "quantity", "unit_price", "line_total", "vat_rate")),
+    "discounts": (OrderDiscount, ("label", "kind", "value", "amount")),
+    "taxes": (OrderTax, ("kind", "value")),
+}
+
+
 def _vat_rates(ids: list[int]) -> dict[int, tuple]:
     """Each order's total excluding VAT, then its first VAT_SLOTS rates, the highest first, as
-    (rate, excluding VAT, VAT, including VAT): the figures its invoice prints."""
-    orders = (
-        Order.objects.filter(pk__in=ids)
-        .only(
-            "pk",
-            "currency",
-            "subtotal",
-            "discount_total",
-            "tax_total",
-            "shipping_total",
-            "total",
-            "prices_include_vat",
-            "charges_vat",
-            "shipping_vat_rate",
-        )
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                OrderLine.objects.only(
-                    "order_id", "sku", "name", "quantity", "unit_price", "line_total", "vat_rate"
-                ),
-            ),
-            "discounts",
-            "taxes",
-        )
-    )
+    (rate, excluding VAT, VAT, including VAT): the figures its invoice prints, computed by
+    invoices' own order_figures from the values alone (model instances and Django's
+    prefetching cost ten times the computation)."""
+    related = {}
+    for name, (model, fields) in RELATED_FIGURE_FIELDS.items():
+        rows = model.objects.filter(of_orders(model, ids)).order_by("order_id", "pk")
+        grouped: dict[int, _Rows] = {}
+        for pk, *values in rows.values_list("order_id", *fields):
+            grouped.setdefault(pk, _Rows()).append(SimpleNamespace(**dict(zip(fields, values))))
+        related[name] = grouped
     empty = (None, None, None, None) * VAT_SLOTS
     rates = {}
-    for order in orders:
+    orders = Order.objects.filter(pk__in=ids).order_by().values_list("pk", *ORDER_FIGURE_FIELDS)
+    for pk, *values in orders:
+        order = SimpleNamespace(
+            **dict(zip(ORDER_FIGURE_FIELDS, values)),
+            **{name: grouped.get(pk, _Rows()) for name, grouped in related.items()},
+        )
         figures = order_figures(order=order)
         slots: tuple = ()
         for rate in figures.rates[:VAT_SLOTS]:
             slots += (rate.rate, rate.base, rate.vat, rate.total)
-        rates[order.pk] = (figures.total_ht, *slots, *empty[len(slots) :])
+        rates[pk] = (figures.total_ht, *slots, *empty[len(slots) :])
     return rates
 
 
