@@ -19,6 +19,7 @@ from django.db import connections
 from django.utils import translation
 
 from exports.cells import (
+    FORMULA_TRIGGERS,
     LABEL_KINDS,
     LIST_SEPARATOR,
     bounded_cache,
@@ -34,8 +35,6 @@ from exports.database_cells import DATABASE_VENDORS, database_plan
 from exports.models import SEPARATOR_CHARACTERS, DecimalMark, Layout
 from mycommerce.models import Store
 
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TRIGGER_CHARACTERS = frozenset(FORMULA_TRIGGERS)
 EMPTY = '""'
 

@@ -12,17 +12,18 @@ from dataclasses import dataclass
 from django.db.models import F, Func, TextField
 from django.db.models.expressions import Expression
 
-from exports.cells import LABEL_KINDS, labels_of
+from exports.cells import FORMULA_TRIGGERS, LABEL_KINDS, labels_of
 from exports.columns import Column, Kind, Source
 
 # Where the database writes the cells; elsewhere csv_file.py formats the raw values.
 DATABASE_VENDORS = frozenset({"postgresql"})
 EMPTY = "'\"\"'"
-# The neutralised first characters (csv_file.FORMULA_TRIGGERS) as SQL literals.
-TRIGGERS = "('=', '+', '-', '@', E'\\t', E'\\r')"
+# The neutralised first characters by their code: ascii() of a text is the code point of its
+# first character (0 when empty).
+TRIGGERS = "(" + ", ".join(str(ord(character)) for character in FORMULA_TRIGGERS) + ")"
 TEMPLATES = {
     Kind.TEXT: (
-        "'\"' || CASE WHEN left({0}, 1) IN " + TRIGGERS + " THEN '''' ELSE '' END "
+        "CASE WHEN ascii({0}) IN " + TRIGGERS + " THEN '\"''' ELSE '\"' END "
         "|| replace(coalesce({0}, ''), '\"', '\"\"') || '\"'"
     ),
     Kind.NUMBER: "coalesce('\"' || ({0})::text || '\"', " + EMPTY + ")",

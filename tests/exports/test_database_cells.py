@@ -105,3 +105,52 @@ def test_the_database_writes_the_very_cells_python_writes(
         assert '"\'+33 6 12 34 56 78"' in text and '"-5,00"' in text
         # 00:59:59 UTC is 02:59:59 summer time, 01:09:59 UTC 02:09:59 winter time.
         assert '"2026-10-25 02:59:59"' in text and '"2026-10-25 02:09:59"' in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_ahead_in_a_thread_gives_the_same_file(monkeypatch, store):
+    """Outside a transaction the next batch is read by a thread of its own."""
+    from exports import cells
+
+    for index in range(9):
+        OrderFactory(store=store, customer_name=f"=Client {index}")
+    monkeypatch.setattr(cells, "READ_AHEAD_VENDORS", frozenset({connection.vendor}))
+    threads = []
+    real_read_ahead = cells.read_ahead
+    monkeypatch.setattr(
+        cells, "read_ahead", lambda items: threads.append(1) or real_read_ahead(items)
+    )
+    ahead = export_bytes(store)
+    monkeypatch.setattr(cells, "READ_AHEAD_VENDORS", frozenset())
+    assert threads and ahead == export_bytes(store)
+    assert ahead.count(b"\r\n") == 1 + 9 * 1  # the header, one line per order
+
+
+def test_read_ahead_keeps_the_order_passes_errors_and_stops_when_abandoned():
+    import threading
+
+    from exports.cells import read_ahead
+
+    assert list(read_ahead(iter(range(50)))) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("the database went away")
+
+    items = read_ahead(failing())
+    assert next(items) == 1
+    with pytest.raises(ValueError, match="went away"):
+        next(items)
+
+    produced = []
+
+    def endless():
+        while True:
+            produced.append(1)
+            yield len(produced)
+
+    items = read_ahead(endless())
+    assert next(items) == 1
+    items.close()  # the consumer gives up (a download cancelled): the producer ends too
+    assert not [t for t in threading.enumerate() if t.name == "export-read-ahead"]
+    assert len(produced) <= 4
