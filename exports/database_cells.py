@@ -17,90 +17,79 @@ from exports.columns import Column, Kind, Source
 
 # Where the database writes the cells; elsewhere csv_file.py formats the raw values.
 DATABASE_VENDORS = frozenset({"postgresql"})
-EMPTY = "'\"\"'"
 # The neutralised first characters by their code: ascii() of a text is the code point of its
 # first character (0 when empty).
 TRIGGERS = "(" + ", ".join(str(ord(character)) for character in FORMULA_TRIGGERS) + ")"
-TEMPLATES = {
+# What goes between a cell's quotes, `{0}` standing for the column. concat() skips a NULL, so
+# an empty value gives "" with no coalesce.
+CONTENTS = {
     Kind.TEXT: (
-        "CASE WHEN ascii({0}) IN " + TRIGGERS + " THEN '\"''' ELSE '\"' END "
-        "|| replace(coalesce({0}, ''), '\"', '\"\"') || '\"'"
+        "CASE WHEN ascii({0}) IN " + TRIGGERS + " THEN '''' END",
+        "replace({0}, '\"', '\"\"')",
     ),
-    Kind.NUMBER: "coalesce('\"' || ({0})::text || '\"', " + EMPTY + ")",
-    Kind.MONEY: "coalesce('\"' || ({0})::text || '\"', " + EMPTY + ")",
-    Kind.DATETIME: (
-        "coalesce('\"' || to_char({0} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI:SS') || '\"', "
-        + EMPTY
-        + ")"
-    ),
-    Kind.DATE: "coalesce('\"' || to_char({0} AT TIME ZONE %s, 'YYYY-MM-DD') || '\"', "
-    + EMPTY
-    + ")",
+    Kind.NUMBER: ("({0})::text",),
+    Kind.MONEY: ("({0})::text",),
+    Kind.DATETIME: ("to_char({0} AT TIME ZONE %s, 'YYYY-MM-DD HH24:MI:SS')",),
+    Kind.DATE: ("to_char({0} AT TIME ZONE %s, 'YYYY-MM-DD')",),
 }
-COMMA_MONEY = "coalesce('\"' || replace(({0})::text, '.', ',') || '\"', " + EMPTY + ")"
+COMMA_MONEY = ("replace(({0})::text, '.', ',')",)
+# PostgreSQL functions take at most 100 arguments.
+CONCAT_ARGUMENTS = 90
 
 
-class _Cell(Func):
-    """One column's quoted cell: a template over the column, `{0}` standing for it."""
+def _contents(column: Column, *, timezone: str, comma: bool) -> list[tuple[str, tuple]]:
+    """(SQL template, params) of what goes between the quotes of one column's cell."""
+    if column.kind in LABEL_KINDS:
+        labels = labels_of(column.kind)
+        params: tuple = ()
+        for value, label in labels.items():
+            params += (value, label.replace('"', '""'))
+        whens = " ".join("WHEN %s THEN %s" for _ in labels)
+        return [(f"CASE {{0}} {whens} ELSE replace({{0}}, '\"', '\"\"') END", params)]
+    if column.kind == Kind.MONEY and comma:
+        return [(template, ()) for template in COMMA_MONEY]
+    params = (timezone,) if column.kind in (Kind.DATETIME, Kind.DATE) else ()
+    return [(template, params if "%s" in template else ()) for template in CONTENTS[column.kind]]
+
+
+class _Row(Func):
+    """The quoted cells of some columns joined by the separator, as one text, built by one
+    concat() (a chain of || would copy the growing row once per piece)."""
 
     output_field = TextField()
 
-    def __init__(self, field: str, template: str, params: tuple = ()):
-        super().__init__(F(field))
-        self.cell_template, self.cell_params = template, params
-
-    def as_sql(self, compiler, connection, **extra):
-        column, params = compiler.compile(self.source_expressions[0])
-        if params:  # a plain column has none; the template repeats it
-            raise ValueError("a cell is made of a column")
-        return "(" + self.cell_template.format(column) + ")", self.cell_params
-
-
-class _Joined(Func):
-    """Cells joined by the separator, as one text."""
-
-    output_field = TextField()
-
-    def __init__(self, cells: list[Expression], delimiter: str):
-        super().__init__(*cells)
+    def __init__(self, columns: list[Column], *, delimiter: str, timezone: str, comma: bool):
+        super().__init__(*(F(column.field) for column in columns))
+        self.contents = [_contents(c, timezone=timezone, comma=comma) for c in columns]
         self.delimiter = delimiter
 
     def as_sql(self, compiler, connection, **extra):
-        parts, params = [], []
-        for cell in self.source_expressions:
-            sql, cell_params = compiler.compile(cell)
-            parts.append(sql)
-            params += [*cell_params, self.delimiter]
-        return "(" + " || %s || ".join(parts) + ")", tuple(params[:-1])
-
-
-def _label_cell(column: Column) -> _Cell:
-    labels = labels_of(column.kind)
-    whens = " ".join("WHEN %s THEN %s" for _ in labels)
-    params: tuple = ()
-    for value, label in labels.items():
-        params += (value, '"' + label.replace('"', '""') + '"')
-    otherwise = "'\"' || replace({0}, '\"', '\"\"') || '\"'"
-    return _Cell(column.field, f"CASE {{0}} {whens} ELSE {otherwise} END", params)
-
-
-def database_cell(column: Column, *, timezone: str, comma: bool) -> _Cell:
-    """The expression of one column's cell (call in the export's language: labels)."""
-    if column.kind in LABEL_KINDS:
-        return _label_cell(column)
-    if column.kind == Kind.MONEY and comma:
-        return _Cell(column.field, COMMA_MONEY)
-    params = (timezone,) if column.kind in (Kind.DATETIME, Kind.DATE) else ()
-    return _Cell(column.field, TEMPLATES[column.kind], params)
+        pieces: list[tuple[str, tuple]] = []  # (SQL, its params), literals as parameters
+        literal = '"'
+        for index, (expression, contents) in enumerate(zip(self.source_expressions, self.contents)):
+            column, column_params = compiler.compile(expression)
+            if column_params:  # a plain column has none; a template may repeat it
+                raise ValueError("a cell is made of a column")
+            if index:
+                literal = '"' + self.delimiter + '"'
+            pieces.append(("%s", (literal,)))
+            pieces += [(template.format(column), params) for template, params in contents]
+        pieces.append(("%s", ('"',)))
+        groups = [
+            pieces[start : start + CONCAT_ARGUMENTS]
+            for start in range(0, len(pieces), CONCAT_ARGUMENTS)
+        ]
+        sql = " || ".join("concat(" + ", ".join(sql for sql, _ in group) + ")" for group in groups)
+        return "(" + sql + ")", tuple(param for _, params in pieces for param in params)
 
 
 def database_formats(column: Column) -> bool:
-    return column.kind in TEMPLATES or column.kind in LABEL_KINDS
+    return column.kind in CONTENTS or column.kind in LABEL_KINDS
 
 
-def database_row(columns: list[Column], *, delimiter: str, timezone: str, comma: bool) -> _Joined:
+def database_row(columns: list[Column], *, delimiter: str, timezone: str, comma: bool) -> _Row:
     """The cells of `columns` (the row's own, in a row) joined by the separator."""
-    return _Joined([database_cell(c, timezone=timezone, comma=comma) for c in columns], delimiter)
+    return _Row(columns, delimiter=delimiter, timezone=timezone, comma=comma)
 
 
 @dataclass

@@ -32,9 +32,14 @@ def raw_rows(queryset: QuerySet) -> list[tuple]:
 
 def of_orders(model, ids: list[int]) -> RawSQL:
     """`order_id IN (…)` for a batch of ids, bound by the database driver: Django's own `__in`
-    prepares each of the thousands of values in Python, for integers read from the database."""
-    quote = connections[router.db_for_read(model)].ops.quote_name
+    prepares each of the thousands of values in Python, for integers read from the database.
+    On PostgreSQL one array, `= ANY(…)`: planning a list of 5,000 constants took longer than
+    reading the lines."""
+    connection = connections[router.db_for_read(model)]
+    quote = connection.ops.quote_name
     column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field('order').column)}"
+    if connection.vendor == "postgresql":
+        return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())
     marks = ", ".join(["%s"] * len(ids))
     return RawSQL(f"{column} IN ({marks})", tuple(ids), output_field=BooleanField())
 
