@@ -190,6 +190,7 @@ def _summary_functions(
     """Layout `orders`: each line column summarised over the order's lines."""
     comma = decimal == DecimalMark.COMMA
 
+    @bounded_cache
     def price(value) -> str:
         text = format(value, ".2f")
         return text.replace(".", ",") if comma else text
