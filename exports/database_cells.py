@@ -72,9 +72,10 @@ class _Row(Func):
                 raise ValueError("a cell is made of a column")
             if index:
                 literal = '"' + self.delimiter + '"'
-            pieces.append(("%s", (literal,)))
+            # Typed: concat() takes "any", so a parameter bound on the server needs its type.
+            pieces.append(("%s::text", (literal,)))
             pieces += [(template.format(column), params) for template, params in contents]
-        pieces.append(("%s", ('"',)))
+        pieces.append(("%s::text", ('"',)))
         groups = [
             pieces[start : start + CONCAT_ARGUMENTS]
             for start in range(0, len(pieces), CONCAT_ARGUMENTS)
