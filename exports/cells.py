@@ -9,8 +9,11 @@ PostgreSQL, booleans as 0/1 or True/False.
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from queue import Empty, Queue
+from threading import Event, Thread
 from zoneinfo import ZoneInfo
 
+from django.db import connections
 from django.db.models import QuerySet
 
 from exports.columns import Column, Kind
@@ -18,6 +21,8 @@ from exports.selectors import export_row_batches
 from orders.models import Order
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Bound on the caches of formatted values, so memory stays flat on any catalogue.
 CACHE_LIMIT = 20_000
 LIST_SEPARATOR = " | "
@@ -102,16 +107,73 @@ def order_batches(
     order_columns: list[Column],
     line_columns: list[Column],
     batch_size: int,
+    line_annotations: dict | None = None,
 ) -> Iterator[tuple[list[tuple], dict[int, list[tuple]]]]:
     """Batches of order rows (one value per order column, then the pk) in the export's order,
-    with each order's line rows (one value per line column)."""
-    for order_rows, line_rows in export_row_batches(
-        queryset=queryset,
-        order_columns=order_columns,
-        line_fields=[c.field for c in line_columns],
-        batch_size=batch_size,
-    ):
-        lines_by_order: dict[int, list[tuple]] = {}
-        for line in line_rows:
-            lines_by_order.setdefault(line[-1], []).append(line[:-1])
-        yield order_rows, lines_by_order
+    with each order's line rows (one value per line column). On PostgreSQL, outside a
+    transaction, the next batch is read while the caller writes this one."""
+
+    def batches():
+        for order_rows, line_rows in export_row_batches(
+            queryset=queryset,
+            order_columns=order_columns,
+            line_fields=[c.field for c in line_columns],
+            batch_size=batch_size,
+            line_annotations=line_annotations,
+        ):
+            lines_by_order: dict[int, list[tuple]] = {}
+            for line in line_rows:
+                lines_by_order.setdefault(line[-1], []).append(line[:-1])
+            yield order_rows, lines_by_order
+
+    database = connections[queryset.db]
+    # Inside a transaction another connection would not see its rows (tests, for one).
+    if database.vendor in READ_AHEAD_VENDORS and not database.in_atomic_block:
+        return read_ahead(batches())
+    return batches()
+
+
+# The server works on the next batch (and writes its cells) while Python joins this one's;
+# SQLite works in this process, under the same lock as Python.
+READ_AHEAD_VENDORS = frozenset({"postgresql"})
+
+
+class _Failed:
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def read_ahead(items: Iterator) -> Iterator:
+    """`items` produced by a thread (with its own database connection) one item ahead of the
+    consumer: at most two are held besides the one in hand, so memory stays flat."""
+    done = object()
+    handoff: Queue = Queue(maxsize=1)
+    stopped = Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if stopped.is_set():
+                    return
+                handoff.put(item)
+            handoff.put(done)
+        except BaseException as error:  # handed to the consumer, raised there
+            handoff.put(_Failed(error))
+        finally:
+            connections.close_all()  # this thread's own connections only
+
+    thread = Thread(target=produce, name="export-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while (item := handoff.get()) is not done:
+            if isinstance(item, _Failed):
+                raise item.error
+            yield item
+    finally:
+        stopped.set()
+        while thread.is_alive():  # a producer blocked on a full queue: let it see the stop
+            try:
+                handoff.get(timeout=0.05)
+            except Empty:
+                pass
+        thread.join()

@@ -23,6 +23,8 @@ class Kind:
     PAYMENT_STATUS = "payment_status"
     FULFILLMENT_STATUS = "fulfillment_status"
     SOURCE = "source"
+    # Not in the registry: cells the database wrote already, joined (exports/database_cells.py).
+    CELLS = "cells"
 
 
 class Source:
@@ -34,6 +36,8 @@ class Source:
     DISCOUNTS = "discounts"
     TAXES = "taxes"
     TRACKING = "tracking"
+    VAT_RATES = "vat_rates"
+    INVOICES = "invoices"
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,7 @@ class Group:
     label: Promise
 
 
-# The picker's groups, in its order. "invoices" gets its columns (numbers, buyer's company and
-# VAT number, amounts per rate) when invoices have their own models.
+# The picker's groups, in its order.
 GROUPS: tuple[Group, ...] = (
     Group("order", pgettext_lazy("export column group", "Order")),
     Group("customer", pgettext_lazy("export column group", "Customer")),
@@ -102,6 +105,41 @@ def _tax_columns() -> tuple[Column, ...]:
                 f"{slot}.amount",
                 Kind.MONEY,
                 **taxes,
+            ),
+        ]
+    return tuple(columns)
+
+
+# An order's VAT rates, the highest first, fill these slots (rate, excluding VAT, VAT,
+# including VAT): French VAT has four rates, an order rarely more than two.
+VAT_SLOTS = 3
+
+
+def _vat_columns() -> tuple[Column, ...]:
+    rate, base, vat, total = (
+        gettext_noop("VAT rate %(slot)d (%%)"),
+        gettext_noop("Excl. VAT at rate %(slot)d"),
+        gettext_noop("VAT at rate %(slot)d"),
+        gettext_noop("Incl. VAT at rate %(slot)d"),
+    )
+    taxes = {"group": "taxes", "source": Source.VAT_RATES}
+    columns: list[Column] = [
+        Column("total_excl_vat", _("Total excl. VAT"), "total_excl_vat", Kind.MONEY, **taxes)
+    ]
+    for slot in range(1, VAT_SLOTS + 1):
+        columns += [
+            Column(
+                f"vat_{slot}_rate", _slot_header(rate, slot), f"{slot}.rate", Kind.PERCENT, **taxes
+            ),
+            *(
+                Column(
+                    f"vat_{slot}_{part}",
+                    _slot_header(text, slot),
+                    f"{slot}.{part}",
+                    Kind.MONEY,
+                    **taxes,
+                )
+                for part, text in (("base", base), ("vat", vat), ("total", total))
             ),
         ]
     return tuple(columns)
@@ -204,6 +242,25 @@ COLUMNS: tuple[Column, ...] = (
     ),
     # Taxes
     *_tax_columns(),
+    *_vat_columns(),
+    # Invoices
+    Column(
+        "invoice_numbers",
+        _("Invoice numbers"),
+        "invoices",
+        group="invoices",
+        source=Source.INVOICES,
+    ),
+    Column(
+        "credit_note_numbers",
+        _("Credit note numbers"),
+        "credit_notes",
+        group="invoices",
+        source=Source.INVOICES,
+    ),
+    Column("buyer_company", _("Buyer company"), "buyer_company", group="invoices"),
+    Column("buyer_vat_number", _("Buyer VAT number"), "buyer_vat_number", group="invoices"),
+    Column("buyer_siren", _("Buyer SIREN"), "buyer_siren", group="invoices"),
 )
 
 COLUMNS_BY_KEY: dict[str, Column] = {column.key: column for column in COLUMNS}

@@ -3,7 +3,9 @@
 Every cell is quoted (RFC 4180, as csv.QUOTE_ALL writes it): LibreOffice's import dialog ticks
 comma, semicolon and tab together by default, and only quotes keep "106,90" in one cell then.
 Dates and times are the store's wall-clock time as `YYYY-MM-DD HH:MM:SS` (and `YYYY-MM-DD` for
-a date), which LibreOffice and Excel both read as dates.
+a date), which LibreOffice and Excel both read as dates. On PostgreSQL the database writes
+the cells of the order's and the line's own columns, the very same text (database_cells.py),
+and the next batch is read while this one is written (cells.read_ahead).
 
 Formula neutralising is our own, not defusedcsv's: each column's kind is known here, so
 amounts, counts and dates are never touched and text always is, where defusedcsv guesses per
@@ -15,9 +17,11 @@ which OWASP lists.
 from collections.abc import Callable, Iterator
 from operator import call
 
+from django.db import connections
 from django.utils import translation
 
 from exports.cells import (
+    FORMULA_TRIGGERS,
     LABEL_KINDS,
     LIST_SEPARATOR,
     bounded_cache,
@@ -29,11 +33,10 @@ from exports.cells import (
     split_columns,
 )
 from exports.columns import Column, Kind, columns_for_keys
+from exports.database_cells import DATABASE_VENDORS, database_plan
 from exports.models import SEPARATOR_CHARACTERS, DecimalMark, Layout
 from mycommerce.models import Store
 
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TRIGGER_CHARACTERS = frozenset(FORMULA_TRIGGERS)
 EMPTY = '""'
 
@@ -101,6 +104,7 @@ def _cells(columns: list[Column], *, store: Store, decimal: str) -> list[Callabl
         Kind.PERCENT: bounded_cache(rate_cell),
         Kind.DATETIME: datetime_cell,
         Kind.DATE: date_cell,
+        Kind.CELLS: str,
     }
     for kind in LABEL_KINDS:
         labels = labels_of(kind)
@@ -132,15 +136,29 @@ def csv_chunks(
 ) -> Iterator[bytes]:
     """The CSV file as UTF-8 chunks, one per batch of orders: memory stays flat."""
     order_columns, line_columns = split_columns(columns_for_keys(options.columns))
-    with translation.override(language):
-        headers = [str(column.header) for column in order_columns + line_columns]
-        order_cells = _cells(order_columns, store=store, decimal=options.decimal)
-        line_cells = _cells(line_columns, store=store, decimal=options.decimal)
-    summaries = _line_summaries(line_columns, decimal=options.decimal)
     delimiter = SEPARATOR_CHARACTERS[options.separator]
     join = delimiter.join
     by_line = options.layout == Layout.LINES
-    no_lines = join([EMPTY] * len(line_cells))
+    # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
+    read_orders, read_lines, line_annotations = order_columns, line_columns, None
+    with translation.override(language):
+        headers = [str(column.header) for column in order_columns + line_columns]
+        if connections[queryset.db].vendor in DATABASE_VENDORS:
+            plan = database_plan(
+                order_columns,
+                line_columns,
+                by_line=by_line,
+                delimiter=delimiter,
+                timezone=store.timezone,
+                comma=options.decimal == DecimalMark.COMMA,
+            )
+            queryset = queryset.annotate(**plan.order_annotations)
+            read_orders, read_lines = plan.order_columns, plan.line_columns
+            line_annotations = plan.line_annotations
+        order_cells = _cells(read_orders, store=store, decimal=options.decimal)
+        line_cells = _cells(read_lines, store=store, decimal=options.decimal)
+    summaries = _line_summaries(line_columns, decimal=options.decimal)
+    no_lines = join([EMPTY] * len(line_columns))
     empty_summary = [()] * len(line_cells)
     # The same product at the same quantity and price recurs across orders: written once.
     line_texts: dict[tuple, str] = {}
@@ -150,9 +168,10 @@ def csv_chunks(
     done = 0
     for order_rows, lines_by_order in order_batches(
         queryset=queryset,
-        order_columns=order_columns,
-        line_columns=line_columns,
+        order_columns=read_orders,
+        line_columns=read_lines,
         batch_size=batch_size,
+        line_annotations=line_annotations,
     ):
         texts: list[str] = []
         add = texts.append
@@ -160,7 +179,7 @@ def csv_chunks(
             # map() stops at the last formatter: the trailing primary key is left out.
             cells = list(map(call, order_cells, order))
             lines = lines_by_order.get(order[-1])
-            if not line_cells:
+            if not line_columns:
                 add(join(cells))
             elif not by_line:
                 per_column = list(zip(*lines)) if lines else empty_summary

@@ -7,7 +7,7 @@ from operator import itemgetter
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connections
 from django.db.models import BooleanField, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 from django.http import QueryDict
 
 from exports.columns import COLUMN_KEYS, Column, Source
@@ -114,13 +114,15 @@ def export_row_batches(
     order_columns: list[Column],
     line_fields: list[str],
     batch_size: int = 5000,
+    line_annotations: Mapping[str, Expression] | None = None,
 ) -> Iterator[tuple[list[tuple], list[tuple]]]:
     """Orders in the queryset's order (the list's sort, ending on the primary key; primary-key
     order when it has none), `batch_size` at a time, never all in memory.
 
     Yields (orders, lines): order rows are (*one value per order column, pk), the values of the
     order's related rows (events, refunds, notes, discounts, taxes) read once per batch; line
-    rows are (*line_fields, order_id) for the orders of the batch, by order then position.
+    rows are (*line_fields, order_id) for the orders of the batch, by order then position;
+    `line_annotations` name expressions of the line that `line_fields` may read.
     """
     if queryset.query.is_empty():
         return
@@ -146,6 +148,7 @@ def export_row_batches(
         if line_fields:
             line_rows = raw_rows(
                 OrderLine.objects.filter(of_orders(OrderLine, ids))
+                .annotate(**(line_annotations or {}))
                 .order_by("order_id", "position", "pk")
                 .values_list(*line_fields, "order_id")
             )

@@ -190,6 +190,7 @@ def _summary_functions(
     """Layout `orders`: each line column summarised over the order's lines."""
     comma = decimal == DecimalMark.COMMA
 
+    @bounded_cache
     def price(value) -> str:
         text = format(value, ".2f")
         return text.replace(".", ",") if comma else text
@@ -272,11 +273,15 @@ class _Sheet:
             self._start()
             self.write(templates[room:])
             return
+        # Encoded row by row: most rows are ASCII (a memory copy), where one accent or ’ in a
+        # batch joined first would make the whole text wide and every character transcoded.
         part[2].write(
-            "".join(
-                template.replace(ROW, str(number))
-                for number, template in enumerate(templates, start + 1)
-            ).encode()
+            b"".join(
+                [
+                    template.replace(ROW, str(number)).encode()
+                    for number, template in enumerate(templates, start + 1)
+                ]
+            )
         )
         part[3] = start + len(templates)
 

@@ -1,0 +1,156 @@
+"""On PostgreSQL the database writes the cells of the order's and line's own columns: the file
+must be byte for byte the one Python writes from the raw values (which it does on SQLite)."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from exports import csv_file
+from exports.columns import COLUMN_KEYS
+from exports.selectors import export_selection
+from exports.services import ExportOptions, export_csv_chunks
+from orders.models import Order
+from tests.factories import OrderFactory
+
+pytestmark = pytest.mark.django_db
+
+TRICKY = [
+    '=HYPERLINK("http://x")',
+    "+33 6 12 34 56 78",
+    "-12,5",
+    "@SUM(A1)",
+    "\tTab",
+    "\rReturn",
+    'Tasse "émaillée"\nbleue',
+    "",
+    "Ça coûte 5 € 🙂",
+    "a;b,c\td",
+    "'déjà cité",
+]
+
+
+@pytest.fixture
+def tricky_orders(store):
+    orders = []
+    for index, text in enumerate(TRICKY):
+        order = OrderFactory(
+            store=store,
+            customer_name=text or "x",
+            customer_phone=text,
+            billing_street=text,
+            shipping_postcode="01000" if index % 2 else text[:20],
+            tracking_number=text,
+            payment_method=text,
+            buyer_company=text,
+            # Microseconds dropped; both sides of the autumn change of time in Paris.
+            created_at=datetime(2026, 10, 25, 0, 59, 59, 999999, tzinfo=UTC)
+            + timedelta(minutes=10 * index),
+            payment_status=["paid", "awaiting_payment", "cancelled", "refunded"][index % 4],
+            source=[s for s, _ in Order.Source.choices][index % 4],
+            shipping_total=Decimal("1234567.05") if index == 1 else Decimal("0"),
+            lines=[(text, text or "y", index, Decimal("0.10")), ("00123", "Savon", 1, Decimal(7))]
+            if index % 3
+            else [(text, "Seul", 1, Decimal("19.99"))],
+        )
+        orders.append(order)
+    # An amount a refund could leave negative, and an order without lines.
+    Order.objects.filter(pk=orders[2].pk).update(discount_total=Decimal("-5.00"))
+    orders[3].lines.all().delete()
+    return orders
+
+
+def export_bytes(store, **options) -> bytes:
+    chosen = export_selection(store=store, selection={})
+    values = {
+        "separator": "semicolon",
+        "columns": list(COLUMN_KEYS),
+        "layout": "lines",
+        "bom": True,
+        "decimal": "comma",
+        **options,
+    }
+    return b"".join(
+        export_csv_chunks(
+            store=store,
+            queryset=chosen.queryset,
+            options=ExportOptions(**values),
+            language="fr",
+            batch_size=4,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"decimal": "point", "separator": "comma"},
+        {"separator": "tab", "layout": "orders"},
+        {"columns": ["reference", "date", "line_sku", "line_unit_price"], "decimal": "point"},
+        {"columns": ["notes", "customer_name", "paid_at", "total"], "layout": "orders"},
+    ],
+)
+def test_the_database_writes_the_very_cells_python_writes(
+    monkeypatch, store, tricky_orders, options
+):
+    written = export_bytes(store, **options)
+    monkeypatch.setattr(csv_file, "DATABASE_VENDORS", frozenset())
+    assert written == export_bytes(store, **options)
+    # Where the database writes them, they are still neutralised and quoted.
+    if connection.vendor == "postgresql" and not options:
+        text = written.decode("utf-8-sig")
+        assert '"\'=HYPERLINK(""http://x"")"' in text
+        assert '"\'+33 6 12 34 56 78"' in text and '"-5,00"' in text
+        # 00:59:59 UTC is 02:59:59 summer time, 01:09:59 UTC 02:09:59 winter time.
+        assert '"2026-10-25 02:59:59"' in text and '"2026-10-25 02:09:59"' in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reading_ahead_in_a_thread_gives_the_same_file(monkeypatch, store):
+    """Outside a transaction the next batch is read by a thread of its own."""
+    from exports import cells
+
+    for index in range(9):
+        OrderFactory(store=store, customer_name=f"=Client {index}")
+    monkeypatch.setattr(cells, "READ_AHEAD_VENDORS", frozenset({connection.vendor}))
+    threads = []
+    real_read_ahead = cells.read_ahead
+    monkeypatch.setattr(
+        cells, "read_ahead", lambda items: threads.append(1) or real_read_ahead(items)
+    )
+    ahead = export_bytes(store)
+    monkeypatch.setattr(cells, "READ_AHEAD_VENDORS", frozenset())
+    assert threads and ahead == export_bytes(store)
+    assert ahead.count(b"\r\n") == 1 + 9 * 1  # the header, one line per order
+
+
+def test_read_ahead_keeps_the_order_passes_errors_and_stops_when_abandoned():
+    import threading
+
+    from exports.cells import read_ahead
+
+    assert list(read_ahead(iter(range(50)))) == list(range(50))
+
+    def failing():
+        yield 1
+        raise ValueError("the database went away")
+
+    items = read_ahead(failing())
+    assert next(items) == 1
+    with pytest.raises(ValueError, match="went away"):
+        next(items)
+
+    produced = []
+
+    def endless():
+        while True:
+            produced.append(1)
+            yield len(produced)
+
+    items = read_ahead(endless())
+    assert next(items) == 1
+    items.close()  # the consumer gives up (a download cancelled): the producer ends too
+    assert not [t for t in threading.enumerate() if t.name == "export-read-ahead"]
+    assert len(produced) <= 4
