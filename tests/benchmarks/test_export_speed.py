@@ -13,13 +13,15 @@ dates, refunds, notes, discounts and taxes read per batch). Each measurement run
 process, so its peak memory is its own.
 
     BENCH_ORDERS=1000000 (default) BENCH_IE_ORDERS=50000 (default, capped at BENCH_ORDERS)
-    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (default)
-    BENCH_REPEAT=1 (default: each figure is the best of that many runs)
+    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (the COPY side; without
+        it the report says it was skipped)
+    BENCH_REPEAT=3 (default: every measurement in turn, after one warming run of each; each
+        figure is the median run's)
     make bench
     # or: .venv/bin/python -m pytest tests/benchmarks/test_export_speed.py -s -o addopts=""
 
-The SQLite database is seeded once with `seed_demo --orders N` into var/bench/ and reused; the
-PostgreSQL one is seeded once into the database bench_export_<N>.
+The databases are the benchmarks' shared seeded ones (tests/benchmarks/seeding.py), made once
+and reused.
 """
 
 import json
@@ -37,15 +39,24 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 BENCH_IE_ORDERS = min(int(os.environ.get("BENCH_IE_ORDERS", "50000")), BENCH_ORDERS)
 SMALL_ORDERS = min(10_000, BENCH_ORDERS)
-BENCH_REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "1")))
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-GOALS = {"shell": 0.6, "copy": 0.5, "xlsx": 1 / 3}
+BENCH_REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
 
 
-def measure(mode: str, database: str, orders: int) -> dict:
-    """The best of BENCH_REPEAT runs (a shared machine's noise only ever slows a run down)."""
-    runs = [_measure_once(mode, database, orders) for _ in range(BENCH_REPEAT)]
-    return min(runs, key=lambda figures: figures["seconds"])
+def measure_alternated(jobs: dict[str, tuple[str, str, int]]) -> dict[str, dict]:
+    """Each job (mode, database, orders) once to warm the caches (the database's file and
+    pages: no baseline runs cold), then all of them in turn, BENCH_REPEAT times; each job's
+    figures are its median run's, with every run's rate kept."""
+    for mode, database, orders in jobs.values():
+        _measure_once(mode, database, orders)
+    runs: dict[str, list[dict]] = {name: [] for name in jobs}
+    for _ in range(BENCH_REPEAT):
+        for name, (mode, database, orders) in jobs.items():
+            runs[name].append(_measure_once(mode, database, orders))
+    figures = {}
+    for name, measured in runs.items():
+        median = sorted(measured, key=lambda run: run["seconds"])[len(measured) // 2]
+        figures[name] = {**median, "rates": [run["rate"] for run in measured]}
+    return figures
 
 
 def _measure_once(mode: str, database: str, orders: int) -> dict:
@@ -73,107 +84,120 @@ def report(label: str, figures: dict, baseline: dict | None = None, name: str = 
     return line
 
 
-def postgres_database(orders: int) -> str | None:
-    """The same demo orders in PostgreSQL (seeded once), or None when it does not answer."""
-    if shutil.which("psql") is None:
-        return None
-    name = f"bench_export_{orders}"
-    url = POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+def _record(name: str, ours: dict, baseline: dict | None, label: str, goal, database: str):
+    from tests.benchmarks import report as bench_report
 
-    def psql(target: str, sql: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            ["psql", target, "-tAc", sql], capture_output=True, text=True, timeout=60
-        )
-
-    if psql(POSTGRES_URL, "SELECT 1").returncode != 0:
-        return None
-    seeded = psql(url, "SELECT count(*) FROM orders_order").stdout.strip()
-    if seeded != str(orders):
-        psql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name}")
-        psql(POSTGRES_URL, f"CREATE DATABASE {name}")
-        env = {**os.environ, "DATABASE_URL": url}
-        started = time.perf_counter()
-        for args in (["migrate", "-v0"], ["seed_demo", "--orders", str(orders)]):
-            subprocess.run(
-                [sys.executable, "manage.py", *args],
-                cwd=BASE_DIR,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        psql(url, "VACUUM ANALYZE")
-        print(f"seeded {orders:,} orders in PostgreSQL in {time.perf_counter() - started:.0f} s")
-    return url
+    bench_report.record(
+        "export",
+        name,
+        unit="rows/s",
+        orders=BENCH_ORDERS,
+        database=database,
+        ours=ours["rates"],
+        baselines={label: baseline["rates"]} if baseline else {},
+        goal=bench_report.Goal(label, at_least=goal) if goal else None,
+        peak_mb=ours["peak_mb"],
+    )
 
 
 def test_export_speed():
     # Imported here: this file also runs as a plain script, outside the test package.
-    from tests.benchmarks.seeding import seeded_database
+    from tests.benchmarks import report as bench_report
+    from tests.benchmarks.list_timing import postgres_unavailable
+    from tests.benchmarks.seeding import seeded_database, seeded_postgres_url
 
     sqlite = f"sqlite:///{seeded_database(BENCH_ORDERS)}"
-    shell = measure("shell", sqlite, BENCH_ORDERS)
-    csv_plain = measure("csv", sqlite, BENCH_ORDERS)
-    csv_small = measure("csv", sqlite, SMALL_ORDERS)
-    csv_all = measure("csv-all", sqlite, BENCH_ORDERS)
-    xlsx_plain = measure("xlsx", sqlite, BENCH_ORDERS)
-    xlsx_small = measure("xlsx", sqlite, SMALL_ORDERS)
-    xlsx_all = measure("xlsx-all", sqlite, BENCH_ORDERS)
-    print()
-    print(f"Export, layout `lines`, {BENCH_ORDERS:,} orders, SQLite")
-    print(report("sqlite3 shell, .mode csv", shell))
-    print(report("CSV (every cell quoted)", csv_plain, shell, "shell"))
-    print(report(f"CSV, {SMALL_ORDERS:,} orders", csv_small, shell, "shell"))
-    print(report("CSV, every column", csv_all, shell, "shell"))
-    print(report("XLSX (orders and lines sheets)", xlsx_plain, csv_plain, "our CSV"))
-    print(report(f"XLSX, {SMALL_ORDERS:,} orders", xlsx_small, csv_plain, "our CSV"))
-    print(report("XLSX, every column", xlsx_all, csv_all, "our CSV, every column"))
-
-    postgres = postgres_database(BENCH_ORDERS)
-    if postgres is None:
-        print("PostgreSQL does not answer: the COPY baseline is skipped")
-        copy = csv_pg = None
-    else:
-        copy = measure("copy", postgres, BENCH_ORDERS)
-        csv_pg = measure("csv", postgres, BENCH_ORDERS)
-        xlsx_pg = measure("xlsx", postgres, BENCH_ORDERS)
-        print(f"Export, layout `lines`, {BENCH_ORDERS:,} orders, PostgreSQL")
-        print(report("COPY … TO STDOUT WITH CSV (psql)", copy))
-        print(report("CSV (every cell quoted)", csv_pg, copy, "COPY"))
-        print(report("XLSX", xlsx_pg, csv_pg, "our CSV"))
-
+    jobs = {
+        "shell": ("shell", sqlite, BENCH_ORDERS),
+        "csv": ("csv", sqlite, BENCH_ORDERS),
+        "csv small": ("csv", sqlite, SMALL_ORDERS),
+        "csv all": ("csv-all", sqlite, BENCH_ORDERS),
+        "xlsx": ("xlsx", sqlite, BENCH_ORDERS),
+        "xlsx small": ("xlsx", sqlite, SMALL_ORDERS),
+        "xlsx all": ("xlsx-all", sqlite, BENCH_ORDERS),
+    }
+    unavailable = postgres_unavailable() or (None if shutil.which("psql") else "no psql")
+    if unavailable is None:
+        postgres = seeded_postgres_url(BENCH_ORDERS)
+        jobs |= {
+            "copy": ("copy", postgres, BENCH_ORDERS),
+            "csv pg": ("csv", postgres, BENCH_ORDERS),
+            "xlsx pg": ("xlsx", postgres, BENCH_ORDERS),
+        }
     try:
         import import_export  # noqa: F401
     except ImportError:
-        print("django-import-export not installed: that baseline is skipped")
+        peer = "django-import-export is not installed (make bench installs it)"
     else:
-        # Same orders, same queryset, one after the other: the fair comparison.
-        ie = measure("import_export", sqlite, BENCH_IE_ORDERS)
-        ours_ie = measure("csv", sqlite, BENCH_IE_ORDERS)
+        peer = None
+        # Same orders, same queryset, in turn: the fair comparison.
+        jobs |= {
+            "import_export": ("import_export", sqlite, BENCH_IE_ORDERS),
+            "csv peer size": ("csv", sqlite, BENCH_IE_ORDERS),
+        }
+    got = measure_alternated(jobs)
+
+    print()
+    print(f"Export, layout `lines`, {BENCH_ORDERS:,} orders, SQLite, median of {BENCH_REPEAT}")
+    print(report("sqlite3 shell, .mode csv", got["shell"]))
+    print(report("CSV (every cell quoted)", got["csv"], got["shell"], "shell"))
+    print(report(f"CSV, {SMALL_ORDERS:,} orders", got["csv small"], got["shell"], "shell"))
+    print(report("CSV, every column", got["csv all"], got["shell"], "shell"))
+    print(report("XLSX (orders and lines sheets)", got["xlsx"], got["csv"], "our CSV"))
+    print(report(f"XLSX, {SMALL_ORDERS:,} orders", got["xlsx small"], got["csv"], "our CSV"))
+    print(report("XLSX, every column", got["xlsx all"], got["csv all"], "our CSV, every column"))
+    _record("CSV, the join's columns", got["csv"], got["shell"], "sqlite3 shell", 0.6, "SQLite")
+    _record("XLSX, the join's columns", got["xlsx"], got["csv"], "our CSV", 1 / 3, "SQLite")
+    _record("CSV, every column", got["csv all"], None, "", None, "SQLite")
+    if unavailable:
+        print(f"PostgreSQL: {unavailable}; the COPY baseline is skipped")
+        bench_report.skip("export", "CSV against COPY", reason=unavailable, orders=BENCH_ORDERS)
+    else:
+        print(f"Export, layout `lines`, {BENCH_ORDERS:,} orders, PostgreSQL")
+        print(report("COPY … TO STDOUT WITH CSV (psql)", got["copy"]))
+        print(report("CSV (every cell quoted)", got["csv pg"], got["copy"], "COPY"))
+        print(report("XLSX", got["xlsx pg"], got["csv pg"], "our CSV"))
+        _record("CSV, the join's columns", got["csv pg"], got["copy"], "COPY", 0.5, "PostgreSQL")
+        _record(
+            "XLSX, the join's columns",
+            got["xlsx pg"],
+            got["csv pg"],
+            "our CSV",
+            1 / 3,
+            "PostgreSQL",
+        )
+    if peer:
+        print(peer)
+        bench_report.skip("export", "against django-import-export", reason=peer)
+    else:
+        ie, ours_ie = got["import_export"], got["csv peer size"]
         print(report(f"django-import-export, {BENCH_IE_ORDERS:,} orders", ie))
         print(report(f"CSV, {BENCH_IE_ORDERS:,} orders", ours_ie, ie, "django-import-export"))
-
-    csv_growth = csv_plain["peak_mb"] - csv_small["peak_mb"]
-    xlsx_growth = xlsx_plain["peak_mb"] - xlsx_small["peak_mb"]
-    print(
-        f"memory growth {SMALL_ORDERS:,} -> {BENCH_ORDERS:,} orders: "
-        f"CSV {csv_growth:+.0f} MB, XLSX {xlsx_growth:+.0f} MB"
-    )
-    ratios = {
-        "shell": csv_plain["rate"] / shell["rate"],
-        "xlsx": xlsx_plain["rate"] / csv_plain["rate"],
-    }
-    if copy is not None:
-        ratios["copy"] = csv_pg["rate"] / copy["rate"]
-    print(
-        "goals: "
-        + ", ".join(
-            f"{name} {ratio:.2f} (goal {GOALS[name]:.2f}: "
-            f"{'met' if ratio >= GOALS[name] else 'MISSED'})"
-            for name, ratio in ratios.items()
+        bench_report.record(
+            "export",
+            "CSV against the peer (django-import-export)",
+            unit="rows/s",
+            orders=BENCH_IE_ORDERS,
+            database="SQLite",
+            ours=ours_ie["rates"],
+            baselines={"django-import-export": ie["rates"]},
+            goal=bench_report.Goal("django-import-export", at_least=1.0),
+            peak_mb=ours_ie["peak_mb"],
         )
-    )
-    assert csv_plain["rows"] == shell["rows"] == xlsx_plain["rows"]
-    assert abs(csv_growth) < 30 and abs(xlsx_growth) < 30
+
+    for kind in ("csv", "xlsx"):
+        growth = got[kind]["peak_mb"] - got[f"{kind} small"]["peak_mb"]
+        print(f"memory growth {SMALL_ORDERS:,} -> {BENCH_ORDERS:,} orders: {kind} {growth:+.0f} MB")
+        bench_report.record(
+            "export",
+            f"{kind.upper()} peak memory growth from {SMALL_ORDERS:,} orders",
+            unit="MB",
+            orders=BENCH_ORDERS,
+            database="SQLite",
+            ours=abs(growth),
+            goal=bench_report.Goal(at_most=30),
+        )
+    assert got["csv"]["rows"] == got["shell"]["rows"] == got["xlsx"]["rows"]
 
 
 # --- The measured side, run in a child process: `python test_export_speed.py MODE DB ORDERS`.
