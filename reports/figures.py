@@ -36,6 +36,11 @@ class Amounts:
     def add_refunds(self, amount) -> None:
         self.refunds += to_cents(amount)
 
+    def add_row(self, row: dict) -> None:
+        """A summary row: its orders' sums and its refunds."""
+        self.add_orders(row)
+        self.add_refunds(row["refunds"])
+
     def __add__(self, other: "Amounts") -> "Amounts":
         return Amounts(
             **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
