@@ -5,8 +5,11 @@ class ReportsConfig(AppConfig):
     name = "reports"
 
     def ready(self) -> None:
+        from mycommerce.listeners import store_listener_register
         from orders.listeners import order_listener_register
-        from reports.summary import summary_on_order_changed
+        from reports.summary import summary_on_order_changed, summary_on_store_changed
 
         # Every write of an order recomputes the summary days it touches, in its transaction.
         order_listener_register(summary_on_order_changed)
+        # Its days are the store's local days: a new time zone makes new days.
+        store_listener_register(summary_on_store_changed)

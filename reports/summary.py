@@ -302,6 +302,12 @@ def summary_on_order_changed(*, order: Order, change: str, actor, refund=None) -
     summary_recompute_days(store=order.store, days=order_days(order=order))
 
 
+def summary_on_store_changed(*, store: Store, fields: set[str]) -> None:
+    """The store listener (mycommerce/listeners.py): a new time zone, new local days."""
+    if "timezone" in fields:
+        summary_rebuild(store=store)
+
+
 def summary_rebuild(*, store: Store) -> None:
     """Recompute the store's whole summary from its orders."""
     with transaction.atomic():

@@ -2,7 +2,7 @@
 after every kind of write the services make (run on SQLite and on PostgreSQL)."""
 
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -13,6 +13,7 @@ from django.core.management import call_command
 from carts.parts import CheckoutData
 from carts.services import cart_checkout
 from mycommerce.plans import Plan
+from mycommerce.services import store_update_settings
 from orders.editing.services import order_edit
 from orders.models import Order, Refund
 from orders.parts import EDITABLE_FIELDS, DiscountData, LineData, OrderData
@@ -219,3 +220,21 @@ def test_reports_rebuild_recomputes_from_the_orders(shop, member):
     SalesDay.objects.all().delete()
     call_command("reports_rebuild", stdout=mock.Mock())
     assert summary(shop) == kept
+
+
+def test_a_new_time_zone_moves_the_orders_to_their_new_local_days(shop, member, admin_member):
+    # 23:30 on 2 March in Paris is 07:30 on 3 March in Tokyo.
+    with at(paris(2026, 3, 2, 23, 30)):
+        order_create(store=shop, source=Order.Source.STOREFRONT, data=data(), paid=True)
+    march_3 = DateRange(date(2026, 3, 3), date(2026, 3, 3))
+
+    def orders_on_march_3() -> int:
+        shop.refresh_from_db()
+        return report_build(
+            store=shop, period=march_3, granularity=Granularity.HOUR
+        ).current.totals.orders
+
+    assert orders_on_march_3() == 0
+    store_update_settings(membership=admin_member, data={"timezone": "Asia/Tokyo"})
+    assert orders_on_march_3() == 1
+    assert_kept(shop)
