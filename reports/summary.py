@@ -17,12 +17,14 @@ from django.db.models import Count, F, Max, Min, Sum
 from django.utils import timezone
 
 from mycommerce.models import Store
+from orders.listeners import PAYMENT_STATUS, order_batch
 from orders.models import Order, Refund
 from reports.buckets import Timeline, timeline_for, unit_annotations
 from reports.figures import to_cents
 from reports.models import CustomerDay, CustomerReturn, ProductDay, SalesDay, SalesHour
 from reports.periods import DateRange, Granularity
 from reports.rules import (
+    COUNTED_PAYMENT_STATUSES,
     REFUND_DATE,
     SALES_DATE,
     counted_orders,
@@ -298,8 +300,24 @@ def order_days(*, order: Order) -> set[date]:
 
 
 def summary_on_order_changed(*, order: Order, change: str, actor, refund=None) -> None:
-    """The order listener (orders/listeners.py): in the transaction of the change."""
-    summary_recompute_days(store=order.store, days=order_days(order=order))
+    """The order listener (orders/listeners.py): in the transaction of the change; in a bulk
+    action, the days of all its orders are recomputed once, at its end. Only a change of
+    payment status makes an order counted or not: any other change of an order that is not
+    counted changes no figure."""
+    if change != PAYMENT_STATUS and order.payment_status not in COUNTED_PAYMENT_STATUSES:
+        return
+    days = order_days(order=order)
+    batch = order_batch()
+    if batch is None:
+        summary_recompute_days(store=order.store, days=days)
+    else:
+        pending = batch.setdefault(__name__, {})
+        pending.setdefault(order.store_id, (order.store, set()))[1].update(days)
+
+
+def summary_on_batch_end(*, batch: dict) -> None:
+    for store, days in batch.get(__name__, {}).values():
+        summary_recompute_days(store=store, days=days)
 
 
 def summary_on_store_changed(*, store: Store, fields: set[str]) -> None:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from carts.parts import CheckoutData
 from carts.services import cart_checkout
@@ -238,3 +240,21 @@ def test_a_new_time_zone_moves_the_orders_to_their_new_local_days(shop, member, 
     store_update_settings(membership=admin_member, data={"timezone": "Asia/Tokyo"})
     assert orders_on_march_3() == 1
     assert_kept(shop)
+
+
+def test_a_bulk_change_recomputes_each_day_once(shop, member):
+    with at(paris(2026, 3, 2, 10, 0)):
+        orders = [
+            order_create(store=shop, source=Order.Source.STOREFRONT, data=data()) for _ in range(12)
+        ]
+    with CaptureQueriesContext(connection) as queries:
+        result = order_bulk_set_payment_status(
+            membership=member,
+            orders=Order.objects.filter(pk__in=[order.pk for order in orders]),
+            status=PaymentStatus.PAID,
+        )
+    assert len(result.changed) == 12
+    redone = [q for q in queries.captured_queries if 'DELETE FROM "reports_salesday"' in q["sql"]]
+    assert len(redone) == 1
+    assert_kept(shop)
+    assert SalesDay.objects.get(store=shop, dimension="", day=date(2026, 3, 2)).orders == 12
