@@ -10,6 +10,8 @@ CENT = Decimal("0.01")
 
 
 def to_cents(value) -> Decimal:
+    if type(value) is Decimal:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     # SQLite returns sums of decimals as floats: back to exact cents, once, here.
     return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
