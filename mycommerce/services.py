@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mycommerce.jobs import AUTO_RESUME_ATTEMPTS, GENERIC_FAILURE, JobKind, job_kind_get
+from mycommerce.listeners import store_changed
 from mycommerce.models import Job, Membership, Store, job_file_path
 from mycommerce.roles import Permission, ensure_member_can, ensure_member_may
 from mycommerce.selectors import job_is_silent, job_state
@@ -77,13 +78,19 @@ def store_update_settings(*, membership: Membership, data: dict) -> Store:
     """Change the store's identity and invoice settings (admins and owners)."""
     ensure_member_can(membership, Permission.MANAGE_SETTINGS)
     store = membership.store
-    for field in STORE_SETTINGS_FIELDS:
-        if field in data:
-            value = data[field]
-            # A cleared logo comes as False (Django's ClearableFileInput).
-            setattr(store, field, "" if field == "logo" and value is False else value)
+    fields = [field for field in STORE_SETTINGS_FIELDS if field in data]
+    before = {field: getattr(store, field) for field in fields}
+    for field in fields:
+        value = data[field]
+        # A cleared logo comes as False (Django's ClearableFileInput).
+        setattr(store, field, "" if field == "logo" and value is False else value)
     store.full_clean()
-    store.save(update_fields=[f for f in STORE_SETTINGS_FIELDS if f in data])
+    with transaction.atomic():
+        store.save(update_fields=fields)
+        store_changed(
+            store=store,
+            fields={field for field in fields if getattr(store, field) != before[field]},
+        )
     return store
 
 

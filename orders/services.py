@@ -29,6 +29,7 @@ from orders.listeners import (
     FULFILLMENT_STATUS,
     PAYMENT_STATUS,
     order_changed,
+    order_changes_batch,
 )
 from orders.locks import order_lock
 from orders.models import Order, OrderEvent, OrderNote
@@ -243,13 +244,14 @@ def _bulk_apply(
                 code="too_many",
             )
         events = []
-        for locked in rows:
-            try:
-                events.append(apply(locked))
-            except ValidationError as error:
-                result.skipped.append((locked.reference, " ".join(error.messages)))
-            else:
-                result.changed.append(locked.reference)
+        with order_changes_batch():
+            for locked in rows:
+                try:
+                    events.append(apply(locked))
+                except ValidationError as error:
+                    result.skipped.append((locked.reference, " ".join(error.messages)))
+                else:
+                    result.changed.append(locked.reference)
         OrderEvent.objects.bulk_create(events)
     return result
 

@@ -10,6 +10,8 @@ CENT = Decimal("0.01")
 
 
 def to_cents(value) -> Decimal:
+    if type(value) is Decimal:
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     # SQLite returns sums of decimals as floats: back to exact cents, once, here.
     return Decimal(str(value or 0)).quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -35,6 +37,11 @@ class Amounts:
 
     def add_refunds(self, amount) -> None:
         self.refunds += to_cents(amount)
+
+    def add_row(self, row: dict) -> None:
+        """A summary row: its orders' sums and its refunds."""
+        self.add_orders(row)
+        self.add_refunds(row["refunds"])
 
     def __add__(self, other: "Amounts") -> "Amounts":
         return Amounts(

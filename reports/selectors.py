@@ -1,36 +1,21 @@
-"""Reads of the sales reports: every sum is made by the database, in at most six queries per
-period (sales, refunds, customers, products, and the shares of discounts and of refunds by
-product when there are some), from the rules of reports/rules.py."""
+"""Reads of the sales reports, from the daily summary (reports/models.py, kept by
+reports/summary.py from the rules of reports/rules.py): four queries per period (the timeline,
+the breakdowns, the customers, the products), each over a few rows per day, never the orders."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import F, Max, Q, Sum
 
 from mycommerce.models import Store
 from reports.buckets import Timeline, timeline_for, unit_annotations, unit_key
 from reports.figures import ZERO, Amounts, apportion, to_cents
+from reports.models import CustomerReturn, ProductDay, SalesDay, SalesHour
 from reports.periods import Comparison, DateRange, comparison_range
-from reports.rules import (
-    REFUND_DATE,
-    SALES_DATE,
-    counted_orders,
-    customer_key,
-    order_country,
-    orders_booked,
-    refunds_booked,
-)
-from reports.sql import Share
+from reports.summary import GROUPS, SUMS
 
-GROUPS = ("source", "payment_status", "fulfillment_status", "country")
-ORDER_SUMS = {
-    "orders": Count("pk"),
-    "gross": Sum("subtotal"),
-    "discounts": Sum("discount_total"),
-    "shipping": Sum("shipping_total"),
-    "taxes": Sum("tax_total"),
-}
+PERIOD_SUMS = {name: Sum(name) for name in SUMS}
 
 
 @dataclass
@@ -94,32 +79,26 @@ def report_build(
     )
 
 
-def sales_rows(*, store: Store, timeline: Timeline) -> QuerySet:
-    """The sums of the orders placed in each unit (local hour or day) of the timeline, by
-    source, statuses and country: one pass over the orders gives the timeline and the
-    breakdowns."""
-    booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
-    units = unit_annotations(SALES_DATE, timeline)
-    return (
-        booked.annotate(**units, country=order_country())
-        .values(*units, *GROUPS)
-        .annotate(**ORDER_SUMS)
-        .order_by()
-    )
+def _days(timeline: Timeline) -> dict:
+    return {"day__gte": timeline.period.start, "day__lte": timeline.period.end}
 
 
-def refund_rows(*, store: Store, timeline: Timeline) -> QuerySet:
-    """The refunds recorded in each unit of the timeline, by their order's source, statuses
-    and country."""
-    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
-    units = unit_annotations(REFUND_DATE, timeline)
-    groups = {name: F(f"order__{name}") for name in GROUPS if name != "country"}
-    return (
-        refunded.annotate(**units, **groups, country=order_country("order__"))
-        .values(*units, *GROUPS)
-        .annotate(amount=Sum("amount"))
-        .order_by()
+def _timeline_rows(*, store: Store, timeline: Timeline):
+    """(position in the timeline's buckets, sums) of each summary row of the period."""
+    position = timeline.positions
+    if timeline.by_hour:
+        units = unit_annotations("hour", timeline)
+        rows = (
+            SalesHour.objects.filter(store=store, hour__gte=timeline.start, hour__lt=timeline.end)
+            .annotate(**units)
+            .values(*units, *SUMS)
+        )
+        return ((position[unit_key(row, timeline)], row) for row in rows)
+    rows = SalesDay.objects.filter(store=store, dimension="", **_days(timeline)).values(
+        "day", *SUMS
     )
+    start = timeline.period.start
+    return ((position[(row["day"] - start).days], row) for row in rows)
 
 
 def period_report(*, store: Store, timeline: Timeline) -> PeriodReport:
@@ -129,17 +108,17 @@ def period_report(*, store: Store, timeline: Timeline) -> PeriodReport:
         totals=Amounts(),
         breakdowns={name: {} for name in GROUPS},
     )
-    position = timeline.positions
-    for row in sales_rows(store=store, timeline=timeline):
-        report.buckets[position[unit_key(row, timeline)]].add_orders(row)
-        report.totals.add_orders(row)
-        for name in GROUPS:
-            report.breakdowns[name].setdefault(row[name], Amounts()).add_orders(row)
-    for row in refund_rows(store=store, timeline=timeline):
-        report.buckets[position[unit_key(row, timeline)]].add_refunds(row["amount"])
-        report.totals.add_refunds(row["amount"])
-        for name in GROUPS:
-            report.breakdowns[name].setdefault(row[name], Amounts()).add_refunds(row["amount"])
+    for position, row in _timeline_rows(store=store, timeline=timeline):
+        report.buckets[position].add_row(row)
+        report.totals.add_row(row)
+    breakdowns = (
+        SalesDay.objects.filter(store=store, dimension__in=GROUPS, **_days(timeline))
+        .values("dimension", "value")
+        .annotate(**PERIOD_SUMS)
+        .order_by()
+    )
+    for row in breakdowns:
+        report.breakdowns[row["dimension"]].setdefault(row["value"], Amounts()).add_row(row)
     report.new_customers, report.returning_customers = _customers(store=store, timeline=timeline)
     report.products, report.unattributed = _products(
         store=store, timeline=timeline, totals=report.totals
@@ -149,85 +128,51 @@ def period_report(*, store: Store, timeline: Timeline) -> PeriodReport:
 
 
 def _customers(*, store: Store, timeline: Timeline) -> tuple[int, int]:
-    """(new, returning) customers among those who placed a counted order in the period."""
-    per_customer = (
-        counted_orders(store=store)
-        .exclude(customer_email="")
-        .filter(**{f"{SALES_DATE}__lt": timeline.end})
-        .values(customer=customer_key())
-        .annotate(first=Min(SALES_DATE), last=Max(SALES_DATE))
-        .filter(last__gte=timeline.start)
-        .order_by()
+    """(new, returning) customers among those who placed a counted order in the period: each
+    counted once, on their first day in it (reports/models.py, CustomerReturn)."""
+    counts = CustomerReturn.objects.filter(store=store, **_days(timeline)).aggregate(
+        new=Sum("customers", filter=Q(previous_day=F("day"))),
+        returning=Sum("customers", filter=Q(previous_day__lt=timeline.period.start)),
     )
-    counts = per_customer.aggregate(
-        everyone=Count("customer"), new=Count("customer", filter=Q(first__gte=timeline.start))
-    )
-    return counts["new"], counts["everyone"] - counts["new"]
+    return counts["new"] or 0, counts["returning"] or 0
 
 
 def _products(
     *, store: Store, timeline: Timeline, totals: Amounts
 ) -> tuple[list[ProductRow], ProductRow | None]:
     """Per SKU: quantity and lines' amounts, with each order's discounts and refunds shared
-    among its lines in proportion to their amounts, rounded so that they add up.
-
-    The lines' sums read no order row (the index finds the orders); the shares of discounts
-    and of refunds are asked separately, and only when the period has some."""
-    booked = orders_booked(store=store, start=timeline.start, end=timeline.end)
-    lines = (
-        booked.values(sku=F("lines__sku"))
+    among its lines in proportion to their amounts (unrounded in the summary), rounded here
+    so that they add up to the period's."""
+    found = (
+        ProductDay.objects.filter(store=store, **_days(timeline))
+        .values("sku")
         .annotate(
-            name=Max("lines__name"), quantity=Sum("lines__quantity"), gross=Sum("lines__line_total")
+            name=Max("name"),
+            quantity=Sum("quantity"),
+            gross=Sum("gross"),
+            discounts=Sum("discounts"),
+            refunds=Sum("refunds"),
         )
         .order_by()
     )
     rows: dict[str, ProductRow] = {}
-    for row in lines:
-        if row["sku"] is not None:  # None: an order without lines
-            rows[row["sku"]] = ProductRow(
-                sku=row["sku"],
-                name=row["name"],
-                quantity=row["quantity"],
-                gross=to_cents(row["gross"]),
-            )
-    discount_shares = _shares(
-        booked.filter(discount_total__gt=0), "lines__", "discount_total", "", totals.discounts
-    )
-    refunded = refunds_booked(store=store, start=timeline.start, end=timeline.end)
-    refund_shares = _shares(refunded, "order__lines__", "amount", "order__", totals.refunds)
-    for sku, (name, _share) in refund_shares.items():
-        # A refund of an order placed before the period: its product may not be in `rows`.
-        rows.setdefault(sku, ProductRow(sku=sku, name=name))
+    discount_shares, refund_shares = [], []
+    for row in found:
+        rows[row["sku"]] = ProductRow(
+            sku=row["sku"],
+            name=row["name"],
+            quantity=row["quantity"],
+            gross=to_cents(row["gross"]),
+        )
+        discount_shares.append(Decimal(str(row["discounts"] or 0)))
+        refund_shares.append(Decimal(str(row["refunds"] or 0)))
     skus = list(rows)
-    discounts = [discount_shares.get(sku, (None, ZERO))[1] for sku in skus]
-    for sku, amount in zip(skus, apportion(discounts, totals.discounts)):
+    for sku, amount in zip(skus, apportion(discount_shares, totals.discounts)):
         rows[sku].discounts = amount
-    shared = sum((share for _name, share in refund_shares.values()), ZERO)
     # Refunds of orders whose lines are all worth zero belong to no product.
-    leftover = to_cents(totals.refunds - shared)
+    leftover = to_cents(totals.refunds - sum(refund_shares, ZERO))
     unattributed = ProductRow(sku="", name="", refunds=leftover) if leftover else None
-    refunds = [refund_shares.get(sku, (None, ZERO))[1] for sku in skus]
-    for sku, amount in zip(skus, apportion(refunds, totals.refunds - leftover)):
+    for sku, amount in zip(skus, apportion(refund_shares, totals.refunds - leftover)):
         rows[sku].refunds = amount
     products = sorted(rows.values(), key=lambda row: (-row.net, -row.quantity, row.sku))
     return products, unattributed
-
-
-def _shares(queryset, lines: str, amount: str, order: str, total: Decimal) -> dict:
-    """SKU → (name, unrounded share of `amount`), each line taking its part of its order's
-    subtotal; nothing is asked when `total` is zero."""
-    if not total:
-        return {}
-    rows = (
-        queryset.values(sku=F(f"{lines}sku"))
-        .annotate(
-            name=Max(f"{lines}name"),
-            share=Sum(Share(F(amount), F(f"{lines}line_total"), F(f"{order}subtotal"))),
-        )
-        .order_by()
-    )
-    return {
-        row["sku"]: (row["name"], Decimal(str(row["share"] or 0)))
-        for row in rows
-        if row["sku"] is not None
-    }

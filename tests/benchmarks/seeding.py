@@ -117,7 +117,9 @@ _COPIED = (
     "billing_postcode, billing_city, billing_country, shipping_name, shipping_street, "
     "shipping_postcode, shipping_city, shipping_country, currency, subtotal, discount_total, "
     "tax_total, shipping_method, shipping_total, total, refunded_total, payment_status, "
-    "payment_method, fulfillment_status, carrier, tracking_number, source, updated_at, version"
+    "payment_method, fulfillment_status, carrier, tracking_number, source, updated_at, version, "
+    "buyer_company, buyer_siren, buyer_vat_number, delivery_date, operation_category, "
+    "charges_vat, prices_include_vat, shipping_vat_rate"
 )
 
 

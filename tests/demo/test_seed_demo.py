@@ -1,15 +1,20 @@
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import timezone
 
 from mycommerce.models import Membership, Store
 from orders.editing.forms import OrderFormBundle
 from orders.models import Order, OrderLine, OrderTax
 from orders.statuses import FulfillmentStatus, PaymentStatus
+from reports.periods import DateRange, Granularity
+from reports.rules import COUNTED_PAYMENT_STATUSES
+from reports.selectors import report_build
 from tests.orders.editing.helpers import order_post_data
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +149,17 @@ def test_seed_demo_creates_carts_in_every_state_that_the_run_and_figures_underst
     assert first.sent > 0 and len(mail.outbox) == first.sent
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_run().sent == 0
+
+
+def test_the_seeded_orders_are_in_the_sales_reports(capsys):
+    call_command("seed_demo", orders=60, carts=0)
+    store = Store.objects.get(name="MaBoutique")
+    zone = ZoneInfo(store.timezone)
+    first, last = (
+        timezone.localdate(moment, zone)
+        for moment in Order.objects.aggregate(a=Min("created_at"), b=Max("created_at")).values()
+    )
+    report = report_build(store=store, period=DateRange(first, last), granularity=Granularity.MONTH)
+    counted = Order.objects.filter(payment_status__in=COUNTED_PAYMENT_STATUSES)
+    assert report.current.totals.orders == counted.count() > 0
+    assert report.current.totals.gross == counted.aggregate(gross=Sum("subtotal"))["gross"]
