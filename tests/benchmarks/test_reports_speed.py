@@ -8,9 +8,8 @@ on PostgreSQL. Goal: the report within 5x of the count.
     make bench
     # or: .venv/bin/python -m pytest tests/benchmarks/test_reports_speed.py -s -o addopts=""
 
-SQLite: the seeded file of the other benchmarks (var/bench/orders-<N>.sqlite3). PostgreSQL: a
-database bench_reports_<N> on that server, seeded once with `seed_demo --orders N` and kept.
-Each database is measured in its own process. The summary is first rebuilt from the orders
+The databases are the benchmarks' shared seeded ones (tests/benchmarks/seeding.py). Each
+database is measured in its own process. The summary is first rebuilt from the orders
 (`reports_rebuild`, timed). Besides the whole report, it prints the time of each of its
 queries, its peak memory, what one write pays to keep the summary (a day recomputed), and
 net sales by local day computed from the orders with the report's buckets next to Django's
@@ -29,7 +28,6 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 BENCH_RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "")
 GOAL = 5
 
 
@@ -46,42 +44,6 @@ def measure(database_url: str) -> dict:
         text=True,
     )
     return json.loads(completed.stdout.strip().splitlines()[-1])
-
-
-def postgres_database(orders: int) -> str:
-    """The URL of a PostgreSQL database seeded with `orders` orders, made once."""
-    import psycopg
-
-    name = f"bench_reports_{orders}"
-    base, _, _ = POSTGRES_URL.rpartition("/")
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            partial = name + "_partial"
-            connection.execute(f'DROP DATABASE IF EXISTS "{partial}"')
-            connection.execute(f'CREATE DATABASE "{partial}"')
-            url = f"{base}/{partial}"
-            env = {**os.environ, "DATABASE_URL": url}
-            manage = [sys.executable, "manage.py"]
-            subprocess.run([*manage, "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True)
-            started = time.perf_counter()
-            subprocess.run(
-                [*manage, "seed_demo", "--orders", str(orders)], cwd=BASE_DIR, env=env, check=True
-            )
-            print(
-                f"seeded {orders:,} orders on PostgreSQL in {time.perf_counter() - started:.0f} s"
-            )
-            with psycopg.connect(url, autocommit=True) as seeded:
-                seeded.execute("VACUUM ANALYZE")
-            connection.execute(f'ALTER DATABASE "{partial}" RENAME TO "{name}"')
-    url = f"{base}/{name}"
-    env = {**os.environ, "DATABASE_URL": url}
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=BASE_DIR, env=env, check=True
-    )
-    return url
 
 
 def report(vendor: str, figures: dict) -> str:
@@ -113,16 +75,33 @@ def report(vendor: str, figures: dict) -> str:
 
 def test_reports_speed():
     # Imported here: this file also runs as a plain script, outside the test package.
-    from tests.benchmarks.seeding import seeded_database
+    from tests.benchmarks import report as bench_report
+    from tests.benchmarks.list_timing import postgres_unavailable
+    from tests.benchmarks.seeding import seeded_database, seeded_postgres_url
 
     database = seeded_database(BENCH_ORDERS)
     results = {"SQLite": measure(f"sqlite:///{database}")}
-    if POSTGRES_URL:
-        results["PostgreSQL"] = measure(postgres_database(BENCH_ORDERS))
+    scenario = "12-month report by day, both periods"
+    unavailable = postgres_unavailable()
+    if unavailable:
+        print(f"\nPostgreSQL: {unavailable}; its run is skipped")
+        bench_report.skip("reports", scenario, reason=unavailable, database="PostgreSQL")
     else:
-        print("\nBENCH_POSTGRES_URL is not set: the PostgreSQL run is skipped")
+        results["PostgreSQL"] = measure(seeded_postgres_url(BENCH_ORDERS))
     for vendor, figures in results.items():
         print(report(vendor, figures))
+        bench_report.record(
+            "reports",
+            scenario,
+            unit="ms",
+            orders=BENCH_ORDERS,
+            database=vendor,
+            ours=figures["report_runs"],
+            baselines={"COUNT(*) of the same orders": figures["count_runs"]},
+            goal=bench_report.Goal("COUNT(*) of the same orders", at_most=GOAL),
+            peak_mb=figures["peak_kib"] / 1024,
+            note=f"one write's upkeep {figures['day_ms']:.0f} ms",
+        )
         assert figures["report_orders"] == figures["orders"]
         assert figures["days_agree"], "the buckets and Django's conversion disagree on a day"
         assert figures["ours_net"] == figures["report_net"]
@@ -144,16 +123,16 @@ def _label(sql: str) -> str:
     return sql[:40]
 
 
-def _alternated_ms(runs: int, *measured) -> list[float]:
-    """The median time of each callable, run in turn `runs` times (so that a busy moment of
+def _alternated_ms(runs: int, *measured) -> list[list[float]]:
+    """The times (ms) of each callable, run in turn `runs` times (so that a busy moment of
     the machine falls on all of them)."""
     timings = [[] for _ in measured]
     for _ in range(runs):
         for run, found in zip(measured, timings):
             started = time.perf_counter()
             run()
-            found.append(time.perf_counter() - started)
-    return [statistics.median(found) * 1000 for found in timings]
+            found.append((time.perf_counter() - started) * 1000)
+    return timings
 
 
 def _median_ms(run, runs: int) -> float:
@@ -244,7 +223,8 @@ def _measure(runs: int) -> dict:
         for model in (SalesDay, SalesHour, ProductDay, CustomerDay, CustomerReturn)
     )
     count(), build()  # warm the caches
-    count_ms, report_ms = _alternated_ms(runs, count, build)
+    count_runs, report_runs = _alternated_ms(runs, count, build)
+    count_ms, report_ms = statistics.median(count_runs), statistics.median(report_runs)
     tracemalloc.start()
     build()
     peak_kib = tracemalloc.get_traced_memory()[1] / 1024
@@ -267,6 +247,8 @@ def _measure(runs: int) -> dict:
         "report_orders": result.current.totals.orders,
         "count_ms": count_ms,
         "report_ms": report_ms,
+        "count_runs": count_runs,
+        "report_runs": report_runs,
         "peak_kib": peak_kib,
         "rebuild_ms": rebuild_ms,
         "summary_rows": summary_rows,
