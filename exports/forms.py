@@ -169,15 +169,7 @@ class JournalSettingsForm(forms.ModelForm):
 
     class Meta:
         model = JournalSettings
-        fields = [
-            "journal_code",
-            "customer_account",
-            "per_customer",
-            "goods_account",
-            "services_account",
-            "shipping_account",
-            "vat_account",
-        ]
+        fields = list(JournalSettings.FORM_FIELDS)
 
     def __init__(self, *args, rates: list[str], **kwargs):
         super().__init__(*args, **kwargs)

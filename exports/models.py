@@ -63,6 +63,17 @@ class ExportSettings(models.Model):
 class JournalSettings(models.Model):
     """The accounts of a store's sales journal (French chart of accounts by default)."""
 
+    # What the settings form edits as fields (the accounts per VAT rate come apart).
+    FORM_FIELDS = (
+        "journal_code",
+        "customer_account",
+        "per_customer",
+        "goods_account",
+        "services_account",
+        "shipping_account",
+        "vat_account",
+    )
+
     store = models.OneToOneField(Store, on_delete=models.CASCADE, related_name="journal_settings")
     journal_code = models.CharField(_("journal code"), max_length=6, default="VT")
     customer_account = models.CharField(_("customers account"), max_length=20, default="411")

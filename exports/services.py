@@ -323,13 +323,4 @@ def journal_settings_save(*, membership: Membership, data: dict) -> JournalSetti
     return settings_row
 
 
-JOURNAL_SETTINGS_FIELDS = (
-    "journal_code",
-    "customer_account",
-    "per_customer",
-    "goods_account",
-    "services_account",
-    "shipping_account",
-    "vat_account",
-    "rate_accounts",
-)
+JOURNAL_SETTINGS_FIELDS = (*JournalSettings.FORM_FIELDS, "rate_accounts")
