@@ -209,6 +209,9 @@ class OrderListPage:
     facets: OrderFacets | None
     per_page: int
     problems: list[str]
+    # The store's maintained counts per status pair, when the page read them (the saved
+    # views' tabs count from them too).
+    status_pairs: dict[tuple[str, str], int] | None = None
 
 
 def _without_invalid_filters(data, errors):
@@ -266,19 +269,26 @@ def order_list_page(*, store: Store, data, counted: bool = False) -> OrderListPa
         problems.append(_("“%(page)s” is not a page number.") % {"page": raw_page[:20]})
         page_number = 1
 
+    status_pairs = None
     if filterset.is_valid():
         queryset = filterset.qs
-        if not counted and filters_beyond_statuses(filterset):
+        beyond_statuses = filters_beyond_statuses(filterset)
+        if not counted and beyond_statuses:
             page = _page_uncounted(queryset, min(page_number, COUNT_MAX), per_page)
             if page is not None:
                 return OrderListPage(shown, filterset, page, None, per_page, problems)
-        # Counted at least up to the row after the page asked for.
-        facets = order_facets(
-            store=store, filterset=filterset, at_least=min(page_number * per_page, COUNT_MAX)
-        )
+        if beyond_statuses:
+            # Counted at least up to the row after the page asked for.
+            facets = order_facets(
+                store=store, filterset=filterset, at_least=min(page_number * per_page, COUNT_MAX)
+            )
+        else:
+            status_pairs = order_status_counts(store=store)
+            facets = facets_from_pairs(status_pairs, filterset.form.cleaned_data)
     else:
         queryset = shown.queryset.order_by("-created_at", "-pk")
-        facets = facets_from_pairs(order_status_counts(store=store), {})
+        status_pairs = order_status_counts(store=store)
+        facets = facets_from_pairs(status_pairs, {})
     paginator = Paginator(queryset, per_page)
     # The facets already counted the matching orders: no second COUNT over the table.
     paginator.count = facets.total
@@ -290,7 +300,7 @@ def order_list_page(*, store: Store, data, counted: bool = False) -> OrderListPa
             % {"page": raw_page[:20], "last": paginator.num_pages}
         )
         page = paginator.page(paginator.num_pages)
-    return OrderListPage(shown, filterset, page, facets, per_page, problems)
+    return OrderListPage(shown, filterset, page, facets, per_page, problems, status_pairs)
 
 
 def order_detail_for_store(*, store: Store, pk: int) -> Order:

@@ -122,15 +122,16 @@ class ViewTab:
     active: bool
 
 
-def view_tabs(request) -> dict:
-    """The member's saved views as tabs, with their counts (one query for all of them), and
-    whether the list shows one of them, or all orders."""
+def view_tabs(request, *, pairs: dict | None = None) -> dict:
+    """The member's saved views as tabs, with their counts (one query for all of them, none
+    for views on the statuses when the list read the store's `pairs`), and whether the list
+    shows one of them, or all orders."""
     views = list(saved_views_for_member(membership=request.membership))
     current = saved_view_params(request.GET)
     filtered = any(name not in ("sort", "per_page") for name in current)
     if not views:
         return {"tabs": [], "all_orders_active": not filtered}
-    total, counts = saved_view_counts(store=request.store, views=views)
+    total, counts = saved_view_counts(store=request.store, views=views, pairs=pairs)
     tabs = [
         ViewTab(
             pk=view.pk,
@@ -181,7 +182,7 @@ def render_order_list(request, *, save_form=None, status=200):
         "bulk_form": BulkActionForm(actions=BULK_ACTIONS),
         "can_create": store_has_feature(request.store, Feature.ORDER_EDITING),
         "save_form": save_form or SavedViewForm(),
-        **view_tabs(request),
+        **view_tabs(request, pairs=listing.status_pairs),
     }
     return render(request, "orders/order_list.html", context, status=status)
 

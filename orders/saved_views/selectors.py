@@ -51,23 +51,30 @@ def saved_view_query(params: dict[str, list[str]]) -> QueryDict:
     return query
 
 
-def saved_view_counts(*, store: Store, views) -> tuple[int, dict[int, ViewCount]]:
-    """How many orders the store has and how many each view shows, in ONE query.
+def saved_view_counts(
+    *, store: Store, views, pairs: dict[tuple[str, str], int] | None = None
+) -> tuple[int, dict[int, ViewCount]]:
+    """How many orders the store has and how many each view shows, in ONE query at most.
 
     Views on the statuses alone are read from the maintained counts (OrderStatusCount: no
-    order is read); each other view is counted up to FACET_CAP + 1 orders, as the facets
-    are; all of them in one UNION ALL. (A view with a search term looks its term up first,
-    as the list does.)
+    order is read), or from `pairs` when the list already read them (then views on the
+    statuses alone cost no query at all); each other view is counted up to FACET_CAP + 1
+    orders, as the facets are; all of them in one UNION ALL. (A view with a search term looks
+    its term up first, as the list does.)
     """
     base = order_queryset_for_store(store=store)
     counts: dict[int, ViewCount] = {}
     on_statuses: dict[int, dict] = {}
-    pairs = OrderStatusCount.objects.filter(store=store, order_count__gt=0).values_list(
-        "payment_status", "fulfillment_status", "order_count"
-    )
-    sql, params = pairs.query.get_compiler(using=pairs.db).as_sql()
-    parts = [f"SELECT 0, payment_status, fulfillment_status, order_count FROM ({sql}) AS pairs"]
-    params = list(params)
+    parts, params = [], []
+    if pairs is None:
+        maintained = OrderStatusCount.objects.filter(store=store, order_count__gt=0).values_list(
+            "payment_status", "fulfillment_status", "order_count"
+        )
+        sql, pair_params = maintained.query.get_compiler(using=maintained.db).as_sql()
+        parts.append(
+            f"SELECT 0, payment_status, fulfillment_status, order_count FROM ({sql}) AS pairs"
+        )
+        params.extend(pair_params)
     cap = order_selectors.FACET_CAP  # read when counting (the tests lower it)
     limit = cap + 1
     for view in views:
@@ -87,14 +94,15 @@ def saved_view_counts(*, store: Store, views) -> tuple[int, dict[int, ViewCount]
         # The primary key is the database's own integer: written in the SQL, not a parameter.
         parts.append(f"SELECT {int(view.pk)}, '', '', COUNT(*) FROM ({view_sql}) AS view_count")
         params.extend(view_params)
-    store_pairs: dict[tuple[str, str], int] = {}
-    with connections[base.db].cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts), params)
-        for view_pk, payment, fulfillment, count in cursor:
-            if view_pk == 0:
-                store_pairs[(payment, fulfillment)] = count
-            else:
-                counts[view_pk] = ViewCount(min(count, cap), exact=count < limit)
+    store_pairs: dict[tuple[str, str], int] = dict(pairs or {})
+    if parts:
+        with connections[base.db].cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for view_pk, payment, fulfillment, count in cursor:
+                if view_pk == 0:
+                    store_pairs[(payment, fulfillment)] = count
+                else:
+                    counts[view_pk] = ViewCount(min(count, cap), exact=count < limit)
     for view_pk, chosen in on_statuses.items():
         counts[view_pk] = ViewCount(facets_from_pairs(store_pairs, chosen).total)
     return sum(store_pairs.values()), counts

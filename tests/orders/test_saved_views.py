@@ -125,6 +125,21 @@ def test_the_tabs_cost_the_list_one_query_at_most(
         assert len(response.context["tabs"]) == 5
 
 
+def test_views_on_the_statuses_cost_the_list_no_query(store, staff_client, orders):
+    """The three defaults count from the store's status counts, which the list page (on the
+    statuses alone) has read already: the tabs add no query; a dated page reads them once."""
+    for query in ("", "?payment_status=paid"):
+        with CaptureQueriesContext(connection) as queries:
+            response = staff_client.get(f"/orders/{query}")
+        assert len(response.context["tabs"]) == 3
+        counted = [q for q in queries.captured_queries if "orders_orderstatuscount" in q["sql"]]
+        assert len(counted) == 1
+    # The same counts either way.
+    assert tabs(staff_client.get("/orders/?date_from=2020-01-01")) == tabs(
+        staff_client.get("/orders/")
+    )
+
+
 def test_the_capped_count_reads_1000_plus(staff_client, store, orders, monkeypatch):
     monkeypatch.setattr(selectors, "FACET_CAP", 2)
     SavedView.objects.create(store=store, name="Gros", params={"total_min": ["1"]})
