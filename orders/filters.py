@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
-from django.db.models import Q, QuerySet, Subquery, Sum
+from django.db.models import QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import formats, timezone
@@ -175,9 +175,8 @@ class OrderFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         if "@" in value and _is_email_address(value):
-            return queryset.filter(
-                Q(reference=value) | Q(Exact(Lower("customer_email"), value.lower()))
-            )
+            # Never a reference: prefixes and suffixes have no "@" (numbering/validators.py).
+            return queryset.filter(Exact(Lower("customer_email"), value.lower()))
         query = search_query_parse(value)
         if query is None:
             return queryset.none()
