@@ -33,6 +33,7 @@ from orders.forms import (
 from orders.policies import order_change_confirmation, order_is_editable, order_is_paid
 from orders.saved_views import saved_view_label, saved_view_params
 from orders.saved_views.selectors import (
+    ViewCount,
     saved_view_counts,
     saved_view_get_for_member,
     saved_view_query,
@@ -122,16 +123,21 @@ class ViewTab:
     active: bool
 
 
-def view_tabs(request, *, pairs: dict | None = None) -> dict:
+def view_tabs(request, *, pairs: dict | None = None, counted: bool = True) -> dict:
     """The member's saved views as tabs, with their counts (one query for all of them, none
-    for views on the statuses when the list read the store's `pairs`), and whether the list
-    shows one of them, or all orders."""
+    for views on the statuses when the list read the store's `pairs`; not `counted`, for a
+    page whose counts come with its counts request), and whether the list shows one of them,
+    or all orders."""
     views = list(saved_views_for_member(membership=request.membership))
     current = saved_view_params(request.GET)
     filtered = any(name not in ("sort", "per_page") for name in current)
     if not views:
         return {"tabs": [], "all_orders_active": not filtered}
-    total, counts = saved_view_counts(store=request.store, views=views, pairs=pairs)
+    total, counts = (
+        saved_view_counts(store=request.store, views=views, pairs=pairs)
+        if counted
+        else (None, {view.pk: ViewCount(None) for view in views})
+    )
     tabs = [
         ViewTab(
             pk=view.pk,
@@ -182,7 +188,7 @@ def render_order_list(request, *, save_form=None, status=200):
         "bulk_form": BulkActionForm(actions=BULK_ACTIONS),
         "can_create": store_has_feature(request.store, Feature.ORDER_EDITING),
         "save_form": save_form or SavedViewForm(),
-        **view_tabs(request, pairs=listing.status_pairs),
+        **view_tabs(request, pairs=listing.status_pairs, counted=listing.facets is not None),
     }
     return render(request, "orders/order_list.html", context, status=status)
 
@@ -295,7 +301,8 @@ class OrderCountsView(StoreMemberRequiredMixin, View):
 
     def get(self, request):
         listing = order_list_page(store=request.store, data=request.GET, counted=True)
-        return render(request, self.template_name, _counts_context(listing))
+        context = _counts_context(listing) | view_tabs(request, pairs=listing.status_pairs)
+        return render(request, self.template_name, context)
 
 
 class OrderDetailView(StoreMemberRequiredMixin, View):

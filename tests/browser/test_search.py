@@ -29,6 +29,8 @@ def test_an_accent_free_search_finds_an_accented_name(page: Page, live_server):
     expect(page.locator(f"tr[data-order='{wanted.pk}']")).to_contain_text("Élodie Lefèvre")
     expect(page.locator(f"tr[data-order='{other.pk}']")).to_have_count(0)
     expect(page.get_by_test_id("result-count")).to_have_text("1 commande")
+    # The counts came after the page (a search), the tabs' too: all orders, 2.
+    expect(page.locator('[data-counted="view-all"]')).to_have_text("2")
 
     search = page.get_by_label("Recherche", exact=True)
     search.fill("THEO")
