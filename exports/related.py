@@ -33,13 +33,14 @@ def raw_rows(queryset: QuerySet) -> list[tuple]:
 
 
 def of_orders(model, ids: list[int]) -> RawSQL:
-    """`order_id IN (…)` for a batch of ids, bound by the database driver: Django's own `__in`
-    prepares each of the thousands of values in Python, for integers read from the database.
-    On PostgreSQL one array, `= ANY(…)`: planning a list of 5,000 constants took longer than
-    reading the lines."""
+    """`order_id IN (…)` for a batch of ids (for `Order` itself, its primary key), bound by the
+    database driver: Django's own `__in` prepares each of the thousands of values in Python,
+    for integers read from the database. On PostgreSQL one array, `= ANY(…)`: planning a list
+    of 5,000 constants took longer than reading the lines."""
     connection = connections[router.db_for_read(model)]
     quote = connection.ops.quote_name
-    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field('order').column)}"
+    field = model._meta.pk if model is Order else model._meta.get_field("order")
+    column = f"{quote(model._meta.db_table)}.{quote(field.column)}"
     if connection.vendor == "postgresql":
         return RawSQL(f"{column} = ANY(%s)", (list(ids),), output_field=BooleanField())
     marks = ", ".join(["%s"] * len(ids))
@@ -160,15 +161,8 @@ def _taxes(ids: list[int]) -> dict[int, tuple]:
 def _tracking_urls(ids: list[int]) -> dict[int, tuple]:
     """Each tracked order's carrier page (orders/carriers.py), from one query per batch (and
     one for the stores' "Other" templates: a batch is one store's)."""
-    quote = connections[router.db_for_read(Order)].ops.quote_name
-    in_batch = RawSQL(
-        f"{quote(Order._meta.db_table)}.{quote(Order._meta.pk.column)} IN "
-        f"({', '.join(['%s'] * len(ids))})",
-        tuple(ids),
-        output_field=BooleanField(),
-    )
     fields = ("pk", "store_id", "carrier_code", "carrier", "tracking_number", "shipping_postcode")
-    rows = raw_rows(Order.objects.filter(in_batch).order_by().values_list(*fields))
+    rows = raw_rows(Order.objects.filter(of_orders(Order, ids)).order_by().values_list(*fields))
     templates = dict(
         Store.objects.filter(pk__in={row[1] for row in rows if row[4]}).values_list(
             "pk", "tracking_url_template"
@@ -227,7 +221,11 @@ def _vat_rates(ids: list[int]) -> dict[int, tuple]:
         related[name] = grouped
     empty = (None, None, None, None) * VAT_SLOTS
     rates = {}
-    orders = Order.objects.filter(pk__in=ids).order_by().values_list("pk", *ORDER_FIGURE_FIELDS)
+    orders = (
+        Order.objects.filter(of_orders(Order, ids))
+        .order_by()
+        .values_list("pk", *ORDER_FIGURE_FIELDS)
+    )
     for pk, *values in orders:
         order = SimpleNamespace(
             **dict(zip(ORDER_FIGURE_FIELDS, values)),

@@ -316,6 +316,7 @@ def order_detail_for_store(*, store: Store, pk: int) -> Order:
     return get_object_or_404(queryset, pk=pk)
 
 
+# The other orders the order page lists (the customer's whole history is a filter away).
 HISTORY_SHOWN = 10
 HISTORY_FIELDS = (
     "pk",

@@ -31,12 +31,11 @@ from orders.forms import (
     SavedViewRenameForm,
 )
 from orders.policies import order_change_confirmation, order_is_editable, order_is_paid
-from orders.saved_views import saved_view_label, saved_view_params
+from orders.saved_views import saved_view_label
 from orders.saved_views.selectors import (
-    ViewCount,
-    saved_view_counts,
     saved_view_get_for_member,
     saved_view_query,
+    saved_view_tabs,
     saved_views_for_member,
 )
 from orders.saved_views.services import (
@@ -110,53 +109,6 @@ def _counts_context(listing) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class ViewTab:
-    """A saved view as a tab above the list."""
-
-    pk: int
-    label: str
-    query: str
-    count: int | None
-    exact: bool
-    personal: bool
-    active: bool
-
-
-def view_tabs(request, *, pairs: dict | None = None, counted: bool = True) -> dict:
-    """The member's saved views as tabs, with their counts (one query for all of them, none
-    for views on the statuses when the list read the store's `pairs`; not `counted`, for a
-    page whose counts come with its counts request), and whether the list shows one of them,
-    or all orders."""
-    views = list(saved_views_for_member(membership=request.membership))
-    current = saved_view_params(request.GET)
-    filtered = any(name not in ("sort", "per_page") for name in current)
-    if not views:
-        return {"tabs": [], "all_orders_active": not filtered}
-    total, counts = (
-        saved_view_counts(store=request.store, views=views, pairs=pairs)
-        if counted
-        else (None, {view.pk: ViewCount(None) for view in views})
-    )
-    tabs = [
-        ViewTab(
-            pk=view.pk,
-            label=saved_view_label(view),
-            query=saved_view_query(view.params).urlencode(),
-            count=counts[view.pk].count,
-            exact=counts[view.pk].exact,
-            personal=view.owner_id is not None,
-            active=view.params == current,
-        )
-        for view in views
-    ]
-    return {
-        "tabs": tabs,
-        "all_orders_total": total,
-        "all_orders_active": not filtered and not any(tab.active for tab in tabs),
-    }
-
-
 def render_order_list(request, *, save_form=None, status=200):
     """The list for the GET parameters, its saved views as tabs and the form that saves the
     current filters as one (bound, with its errors, after a refused save)."""
@@ -188,7 +140,12 @@ def render_order_list(request, *, save_form=None, status=200):
         "bulk_form": BulkActionForm(actions=BULK_ACTIONS),
         "can_create": store_has_feature(request.store, Feature.ORDER_EDITING),
         "save_form": save_form or SavedViewForm(),
-        **view_tabs(request, pairs=listing.status_pairs, counted=listing.facets is not None),
+        **saved_view_tabs(
+            membership=request.membership,
+            data=request.GET,
+            pairs=listing.status_pairs,
+            counted=listing.facets is not None,
+        ),
     }
     return render(request, "orders/order_list.html", context, status=status)
 
@@ -301,7 +258,9 @@ class OrderCountsView(StoreMemberRequiredMixin, View):
 
     def get(self, request):
         listing = order_list_page(store=request.store, data=request.GET, counted=True)
-        context = _counts_context(listing) | view_tabs(request, pairs=listing.status_pairs)
+        context = _counts_context(listing) | saved_view_tabs(
+            membership=request.membership, data=request.GET, pairs=listing.status_pairs
+        )
         return render(request, self.template_name, context)
 
 

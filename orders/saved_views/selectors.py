@@ -12,7 +12,7 @@ from mycommerce.models import Store
 from orders import selectors as order_selectors
 from orders.filters import OrderFilterSet
 from orders.models import OrderStatusCount, SavedView
-from orders.saved_views import VIEW_PARAMETERS
+from orders.saved_views import VIEW_PARAMETERS, saved_view_label, saved_view_params
 from orders.selectors import (
     facets_from_pairs,
     filters_beyond_statuses,
@@ -108,4 +108,48 @@ def saved_view_counts(
     return sum(store_pairs.values()), counts
 
 
-# The other orders the order page lists (the customer's whole history is a filter away).
+@dataclass(frozen=True)
+class ViewTab:
+    """A saved view as a tab above the list."""
+
+    pk: int
+    label: str
+    query: str
+    count: int | None
+    exact: bool
+    personal: bool
+    active: bool
+
+
+def saved_view_tabs(*, membership, data, pairs: dict | None = None, counted: bool = True) -> dict:
+    """The member's saved views as tabs for the list's query `data`, with their counts (one
+    query for all of them, none for views on the statuses when the list read the store's
+    `pairs`; not `counted`, for a page whose counts come with its counts request), and
+    whether the list shows one of them, or all orders."""
+    views = list(saved_views_for_member(membership=membership))
+    current = saved_view_params(data)
+    filtered = any(name not in ("sort", "per_page") for name in current)
+    if not views:
+        return {"tabs": [], "all_orders_active": not filtered}
+    total, counts = (
+        saved_view_counts(store=membership.store, views=views, pairs=pairs)
+        if counted
+        else (None, {view.pk: ViewCount(None) for view in views})
+    )
+    tabs = [
+        ViewTab(
+            pk=view.pk,
+            label=saved_view_label(view),
+            query=saved_view_query(view.params).urlencode(),
+            count=counts[view.pk].count,
+            exact=counts[view.pk].exact,
+            personal=view.owner_id is not None,
+            active=view.params == current,
+        )
+        for view in views
+    ]
+    return {
+        "tabs": tabs,
+        "all_orders_total": total,
+        "all_orders_active": not filtered and not any(tab.active for tab in tabs),
+    }
