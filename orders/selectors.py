@@ -175,13 +175,12 @@ def _pairs_of_first(queryset: QuerySet[Order], limit: int) -> dict[tuple[str, st
         return {(payment, fulfillment): count for payment, fulfillment, count in cursor}
 
 
-def order_facets(*, store: Store, filterset, at_least: int = 0) -> OrderFacets:
-    """The facets and the number of orders of a valid `filterset`, in one or two queries
+def order_facets(*, filterset, at_least: int = 0) -> OrderFacets:
+    """The facets and the number of orders of a valid `filterset` with filters beyond the
+    statuses (on the statuses alone they are the maintained counts), in one or two queries
     that never read more than max(FACET_CAP, at_least) + 1 orders (`at_least`: the rows
     the shown page needs, so that its existence is known)."""
     chosen = filterset.form.cleaned_data
-    if not filters_beyond_statuses(filterset):
-        return facets_from_pairs(order_status_counts(store=store), chosen)
     limit = max(FACET_CAP, at_least) + 1
     sample = _pairs_of_first(
         filterset.queryset_for_counting(without=STATUS_FILTERS, in_list_order=True), limit
@@ -280,7 +279,7 @@ def order_list_page(*, store: Store, data, counted: bool = False) -> OrderListPa
         if beyond_statuses:
             # Counted at least up to the row after the page asked for.
             facets = order_facets(
-                store=store, filterset=filterset, at_least=min(page_number * per_page, COUNT_MAX)
+                filterset=filterset, at_least=min(page_number * per_page, COUNT_MAX)
             )
         else:
             status_pairs = order_status_counts(store=store)
