@@ -33,7 +33,7 @@ from exports.cells import (
     split_columns,
 )
 from exports.columns import Column, Kind, columns_for_keys
-from exports.database_cells import DATABASE_VENDORS, database_plan
+from exports.database_cells import DATABASE_VENDORS, CsvCells, database_plan
 from exports.models import SEPARATOR_CHARACTERS, DecimalMark, Layout
 from mycommerce.models import Store
 
@@ -148,9 +148,11 @@ def csv_chunks(
                 order_columns,
                 line_columns,
                 by_line=by_line,
-                delimiter=delimiter,
-                timezone=store.timezone,
-                comma=options.decimal == DecimalMark.COMMA,
+                cells=CsvCells(
+                    delimiter=delimiter,
+                    timezone=store.timezone,
+                    comma=options.decimal == DecimalMark.COMMA,
+                ),
             )
             queryset = queryset.annotate(**plan.order_annotations)
             read_orders, read_lines = plan.order_columns, plan.line_columns

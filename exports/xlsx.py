@@ -1,13 +1,17 @@
 """The XLSX file: typed cells, written by XlsxWriter in constant-memory mode.
 
 XlsxWriter makes the workbook (styles and number formats, column widths, frozen header,
-autofilter, the package). Its per-cell API costs several microseconds a cell, about a twentieth
-of our CSV's rate, so the rows are written here as SpreadsheetML, each order's cells made once
-and reused for its lines as the CSV does, into a file per sheet (memory stays flat), and spliced
-into the sheets XlsxWriter left empty, compressed once at a fast level. What this relies on of
-XlsxWriter (pinned below 4): the n-th worksheet is the part `xl/worksheets/sheet<n>.xml` with an
-empty `<sheetData/>`, and a format's style number is `_get_xf_index()`. tests/exports/test_xlsx.py
-reads the files back with openpyxl, test_libreoffice.py opens them in LibreOffice.
+autofilter, the package's other parts). Its per-cell API costs several microseconds a cell,
+about a twentieth of our CSV's rate, so the rows are written here as SpreadsheetML, each order's
+cells made once and reused for its lines as the CSV does, deflated by a thread as they come
+into a file per sheet (exports/zip_parts.py: memory stays flat), and put in the package between
+the head and the tail of the sheets XlsxWriter left empty. Cells carry no reference (`r`, which
+ECMA-376 makes optional: Excel, LibreOffice and openpyxl place a cell after the one before it),
+so a row's text is the same wherever it lands and only its row number is written per row.
+What this relies on of XlsxWriter (pinned below 4): the n-th worksheet is the part
+`xl/worksheets/sheet<n>.xml` with an empty `<sheetData/>`, and a format's style number is
+`_get_xf_index()`. tests/exports/test_xlsx.py reads the files back with openpyxl,
+test_libreoffice.py opens them in LibreOffice.
 
 Cells: amounts are numbers in the currency's format, dates and times real dates (the store's
 wall-clock time), quantities and rates numbers, and every text an inline string with the text
@@ -16,17 +20,16 @@ format, so postcodes, SKUs, phones and tracking numbers keep their zeros and a l
 """
 
 import re
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
-from operator import call
+from operator import call, itemgetter
 from pathlib import Path
 
 import xlsxwriter
 from babel import Locale
 from babel.numbers import get_currency_precision, get_currency_symbol
+from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
@@ -43,32 +46,44 @@ from exports.cells import (
     split_columns,
 )
 from exports.columns import Column, Kind, columns_for_keys
+from exports.database_cells import DATABASE_VENDORS, XlsxCells, XlsxStyles, database_plan
 from exports.models import DecimalMark, Layout
+from exports.zip_parts import DeflatedPart, ZipWriter
 from mycommerce.models import Store
 from mycommerce.money import babel_locale
 
-ROW = "\x00"  # where a row's number goes in its cells; never in a cell (control characters go)
 # Excel's last row; a sheet that is full goes on in "Lines (2)", "Lines (3)", ...
 MAX_ROWS = 1_048_576
 EPOCH = datetime(1899, 12, 30)
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Past this much sheet XML (uncompressed), the zip needs ZIP64 (which some Excels warn about).
-ZIP64_ABOVE = 2_000_000_000
-# What a text needs escaped or removed to be XML, and the spaces XML would trim.
-SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+UNIX_EPOCH, UNIX_EPOCH_SERIAL = datetime(1970, 1, 1), 25569
+# What XML 1.0 refuses in a text, removed from each batch of rows at once (bytes.translate,
+# where removing it cell by cell was the costliest step of the database's cells): the control
+# characters are single bytes in UTF-8, never part of another character's.
+REFUSED_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+REFUSED_WIDE = ("\ufffe".encode(), "\uffff".encode())
+# What a text needs escaped to be XML, and the spaces XML would trim.
+SPECIAL = re.compile("[&<>]")
 SPACES = frozenset(" \t\n\r")
 DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
-CHUNK = 1 << 20
+EMPTY_CELL = "<c/>"
+# Each cell of a row's XML: the text of a text cell, "" for any other.
+CELL_TEXT = re.compile(r"<c[^>]*?/>|<c[^>]*>(?:<is><t[^>]*>([^<]*)</t></is>)?")
 MEASURED_ROWS = 1000
 WIDTHS = {Kind.MONEY: 12, Kind.PERCENT: 10, Kind.NUMBER: 10, Kind.DATETIME: 19, Kind.DATE: 11}
 MAX_WIDTH = 50
 
 
 def _escape(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    if not text.isprintable():
-        text = CONTROL.sub("", text)
-    return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_text(data: bytes) -> bytes:
+    """Rows without the characters XML refuses."""
+    data = data.translate(None, REFUSED_BYTES)
+    for wide in REFUSED_WIDE:
+        if wide in data:
+            data = data.replace(wide, b"")
+    return data
 
 
 def currency_format(currency: str, language: str) -> str:
@@ -94,6 +109,13 @@ class _Styles:
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
         }
         self.index = {name: fmt._get_xf_index() for name, fmt in self.formats.items()}
+        self.cells = XlsxStyles(
+            text=self.index["text"],
+            money=self.index["money"],
+            datetime=self.index["datetime"],
+            date=self.index["date"],
+            text_cell=_CellMaker(self.index["text"]).text,
+        )
 
     def for_kind(self, kind: str):
         name = {Kind.MONEY: "money", Kind.DATETIME: "datetime", Kind.DATE: "date"}.get(kind)
@@ -103,119 +125,96 @@ class _Styles:
 
 
 def _serial(moment: datetime | date) -> str:
+    """Excel's serial number of a wall-clock time, computed as PostgreSQL does it in
+    database_cells.py (seconds since 1970 over a day, plus 1970's serial), so both print the
+    same shortest text; a whole day prints without ".0", as PostgreSQL prints it."""
     if isinstance(moment, datetime):
-        delta = moment - EPOCH
-        return repr(delta.days + delta.seconds / 86400)
+        text = repr((moment - UNIX_EPOCH).total_seconds() / 86400 + UNIX_EPOCH_SERIAL)
+        return text.removesuffix(".0")
     return str((moment - EPOCH.date()).days)
 
 
 class _CellMaker:
-    """Cell XML for column `letter`, with ROW where the row number goes."""
+    """Cell XML, texts in the text style."""
 
-    def __init__(self, letter: str, style: int) -> None:
-        start = f'<c r="{letter}{ROW}" s="{style}" t="inlineStr"><is><t'
+    def __init__(self, style: int) -> None:
+        start = f'<c s="{style}" t="inlineStr"><is><t'
         self.open, self.open_spaced = start + ">", start + ' xml:space="preserve">'
-        self.letter = letter
 
     def text(self, value) -> str:
-        """The hot path of the file (most cells are texts), so written out in full."""
+        """The hot path of the file (most cells are texts), so written out in full. As the
+        database writes it (database_cells.py): the ends looked at before escaping."""
         if not value:
-            return ""
+            return EMPTY_CELL
         if not isinstance(value, str):
             value = str(value)
+        opening = self.open_spaced if value[0] in SPACES or value[-1] in SPACES else self.open
         if SPECIAL.search(value):
             value = _escape(value)
-            if not value:
-                return ""
-        if value[0] in SPACES or value[-1] in SPACES:
-            return self.open_spaced + value + "</t></is></c>"
-        return self.open + value + "</t></is></c>"
+        return opening + value + "</t></is></c>"
 
-    def number(self, text: str, style: int = 0) -> str:
-        styled = f' s="{style}"' if style else ""
-        return f'<c r="{self.letter}{ROW}"{styled}><v>{text}</v></c>'
+    @staticmethod
+    def number(text: str, style: int = 0) -> str:
+        return f'<c s="{style}"><v>{text}</v></c>' if style else f"<c><v>{text}</v></c>"
 
 
-def _cell_functions(
-    columns: list[Column], first: int, *, store: Store, styles: _Styles, decimal: str
-) -> list[Callable]:
-    """One function per column (the first at index `first`) turning a raw value into its
-    cell's XML."""
+def _cell_functions(columns: list[Column], *, store: Store, styles: _Styles) -> list[Callable]:
+    """One function per column turning a raw value into its cell's XML."""
     read_datetime = local_datetime_reader(store.timezone)
     read_date = local_date_reader(store.timezone)
-    functions = []
-    for offset, column in enumerate(columns):
-        maker = _CellMaker(xl_col_to_name(first + offset), styles.index["text"])
-        kind = column.kind
-        if kind == Kind.TEXT:
-            function = maker.text
-        elif kind in LABEL_KINDS:
-            labels = labels_of(kind)
-            function = bounded_cache(
-                lambda value, maker=maker, labels=labels: maker.text(labels.get(value, value))
-            )
-        elif kind == Kind.NUMBER:
-            function = bounded_cache(
-                lambda value, maker=maker: "" if value is None else maker.number(str(value))
-            )
-        elif kind == Kind.PERCENT:
-            function = bounded_cache(
-                lambda value, maker=maker: "" if value is None else maker.number(rate_text(value))
-            )
-        elif kind == Kind.MONEY:
-            money = styles.index["money"]
-            function = bounded_cache(
-                lambda value, maker=maker, money=money: (
-                    "" if value is None else maker.number(format(value, ".2f"), money)
-                )
-            )
-        else:
-            read, style = (
-                (read_datetime, styles.index["datetime"])
-                if kind == Kind.DATETIME
-                else (read_date, styles.index["date"])
-            )
+    maker = _CellMaker(styles.index["text"])
+    number = maker.number
+    money = styles.index["money"]
 
-            def function(value, maker=maker, read=read, style=style):
-                moment = read(value)
-                return "" if moment is None else maker.number(_serial(moment), style)
+    def moment_cell(read: Callable, style: int) -> Callable:
+        def cell(value) -> str:
+            moment = read(value)
+            return EMPTY_CELL if moment is None else number(_serial(moment), style)
 
-        functions.append(function)
-    return functions
+        return cell
+
+    by_kind = {
+        Kind.TEXT: maker.text,
+        Kind.NUMBER: bounded_cache(lambda v: EMPTY_CELL if v is None else number(str(v))),
+        Kind.PERCENT: bounded_cache(lambda v: EMPTY_CELL if v is None else number(rate_text(v))),
+        Kind.MONEY: bounded_cache(
+            lambda v: EMPTY_CELL if v is None else number(format(v, ".2f"), money)
+        ),
+        Kind.DATETIME: moment_cell(read_datetime, styles.index["datetime"]),
+        Kind.DATE: moment_cell(read_date, styles.index["date"]),
+        Kind.CELLS: str,  # cells the database wrote (exports/database_cells.py)
+    }
+    for kind in LABEL_KINDS:
+        labels = labels_of(kind)
+        by_kind[kind] = bounded_cache(
+            lambda value, labels=labels: maker.text(labels.get(value, value))
+        )
+    return [by_kind[column.kind] for column in columns]
 
 
-def _summary_functions(
-    columns: list[Column], first: int, *, styles: _Styles, decimal: str
-) -> list[Callable]:
+def _summary_functions(columns: list[Column], *, styles: _Styles, decimal: str) -> list[Callable]:
     """Layout `orders`: each line column summarised over the order's lines."""
     comma = decimal == DecimalMark.COMMA
+    maker = _CellMaker(styles.index["text"])
+    money = styles.index["money"]
 
     @bounded_cache
     def price(value) -> str:
         text = format(value, ".2f")
         return text.replace(".", ",") if comma else text
 
-    functions = []
-    for offset, column in enumerate(columns):
-        maker = _CellMaker(xl_col_to_name(first + offset), styles.index["text"])
-        functions.append(
-            {
-                "sku": lambda values, m=maker: m.text(LIST_SEPARATOR.join(values)),
-                "name": lambda values, m=maker: m.text(LIST_SEPARATOR.join(values)),
-                "quantity": lambda values, m=maker: m.number(str(sum(values))),
-                "unit_price": lambda values, m=maker: m.text(
-                    LIST_SEPARATOR.join(map(price, values))
-                ),
-                "line_total": lambda values, m=maker: m.number(
-                    format(sum(values), ".2f"), styles.index["money"]
-                ),
-            }[column.field]
-        )
-    return functions
+    summarise = {
+        "sku": lambda values: maker.text(LIST_SEPARATOR.join(values)),
+        "name": lambda values: maker.text(LIST_SEPARATOR.join(values)),
+        "quantity": lambda values: maker.number(str(sum(values))),
+        "unit_price": lambda values: maker.text(LIST_SEPARATOR.join(map(price, values))),
+        "line_total": lambda values: maker.number(format(sum(values), ".2f"), money),
+    }
+    return [summarise[column.field] for column in columns]
 
 
 class _Sheet:
-    """One sheet's rows in a file of our own, going on in a new sheet of the same name when
+    """One sheet's rows, deflated as they come, going on in a new sheet of the same name when
     Excel's is full."""
 
     def __init__(
@@ -229,18 +228,20 @@ class _Sheet:
     ):
         self.workbook, self.name, self.headers, self.kinds = workbook, name, headers, kinds
         self.styles, self.folder = styles, folder
+        bold = styles.index["header"]
         self.header_row = (
             '<row r="1">'
             + "".join(
-                f'<c r="{xl_col_to_name(i)}1" s="{styles.index["header"]}" t="inlineStr">'
-                f"<is><t>{_escape(header)}</t></is></c>"
-                for i, header in enumerate(headers)
+                f'<c s="{bold}" t="inlineStr"><is><t>{_escape(header)}</t></is></c>'
+                for header in headers
             )
             + "</row>"
         ).encode()
+        self.header_row = _xml_text(self.header_row)
         self.widths = [len(header) + 2 for header in headers]
+        self.texts = [i for i, kind in enumerate(kinds) if kind == Kind.TEXT or kind in LABEL_KINDS]
         self.measured = False
-        # (worksheet, its part in the package, its rows file, rows written with the header)
+        # (worksheet, its part in the package, its rows, rows written with the header)
         self.parts: list[list] = []
         self._start()
 
@@ -250,45 +251,45 @@ class _Sheet:
         sheet = self.workbook.add_worksheet(title[:31])
         # XlsxWriter names the n-th worksheet's part sheet<n>.xml.
         part = f"xl/worksheets/sheet{len(self.workbook.worksheets())}.xml"
-        rows = tempfile.TemporaryFile(dir=self.folder)
+        rows = DeflatedPart(self.folder)
         rows.write(self.header_row)
         self.parts.append([sheet, part, rows, 1])
 
-    def measure(self, rows: list[tuple]) -> None:
+    def _measure(self, rows: list[tuple[bytes, ...]]) -> None:
         """Column widths from the first rows: the header's, or the longest text, up to 50."""
-        texts = [index for index, kind in enumerate(self.kinds) if kind == Kind.TEXT]
-        for row in rows[:MEASURED_ROWS]:
-            for index in texts:
-                value = row[index] if index < len(row) else None
-                if value:
-                    self.widths[index] = max(self.widths[index], min(len(value) + 2, MAX_WIDTH))
+        for pieces in rows[:MEASURED_ROWS]:
+            texts = CELL_TEXT.findall(b"".join(pieces).decode())
+            for index in self.texts:
+                width = len(texts[index]) + 2
+                if width > self.widths[index]:
+                    self.widths[index] = min(width, MAX_WIDTH)
         self.measured = True
 
-    def write(self, templates: list[str]) -> None:
+    def write(self, rows: list[tuple[bytes, ...]]) -> None:
+        """Rows given as the pieces of their cells' XML."""
+        if not self.measured:
+            self._measure(rows)
         part = self.parts[-1]
         start = part[3]
         room = MAX_ROWS - start
-        if len(templates) > room:
-            self.write(templates[:room])
+        if len(rows) > room:
+            self.write(rows[:room])
             self._start()
-            self.write(templates[room:])
+            self.write(rows[room:])
             return
-        # Encoded row by row: most rows are ASCII (a memory copy), where one accent or ’ in a
-        # batch joined first would make the whole text wide and every character transcoded.
-        part[2].write(
-            b"".join(
-                [
-                    template.replace(ROW, str(number)).encode()
-                    for number, template in enumerate(templates, start + 1)
-                ]
-            )
-        )
-        part[3] = start + len(templates)
+        out: list[bytes] = []
+        add, extend = out.append, out.extend
+        for number, pieces in enumerate(rows, start + 1):
+            add(b'<row r="%d">' % number)
+            extend(pieces)
+            add(b"</row>")
+        part[2].write(_xml_text(b"".join(out)))
+        part[3] = start + len(rows)
 
     def finish(self) -> dict[str, tuple]:
         """Set each sheet's frozen header, filter and widths; its rows for the package."""
         last_column = len(self.headers) - 1
-        spliced = {}
+        finished = {}
         for sheet, part, rows, count in self.parts:
             sheet.freeze_panes(1, 0)
             sheet.autofilter(0, 0, count - 1, last_column)
@@ -297,37 +298,38 @@ class _Sheet:
                     index, index, max(width, WIDTHS.get(kind, 0)), self.styles.for_kind(kind)
                 )
             extent = f"A1:{xl_col_to_name(last_column)}{count}"
-            spliced[part] = (rows, extent)
-        return spliced
+            finished[part] = (rows, extent)
+        return finished
+
+    def discard(self) -> None:
+        for part in self.parts:
+            part[2].discard()
 
 
-def _splice(path: Path, sheets: dict[str, tuple]) -> None:
-    """Put each sheet's rows into the package XlsxWriter wrote (its sheets have no rows yet),
-    compressed once, quickly: the rows are most of the file."""
-    spliced = path.with_suffix(".splicing")
-    with (
-        zipfile.ZipFile(path) as source,
-        zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
-    ):
+def _package(path: Path, sheets: dict[str, tuple]) -> None:
+    """The package XlsxWriter wrote (its sheets have no rows yet) with each sheet's rows
+    between the head and the tail XlsxWriter gave it."""
+    packaged = path.with_suffix(".packaging")
+    with zipfile.ZipFile(path) as source, packaged.open("wb") as target:
+        package = ZipWriter(target)
         for info in source.infolist():
             data = source.read(info)
             if info.filename not in sheets:
-                target.writestr(info, data, compresslevel=6)
+                package.add(info.filename, data)
                 continue
             rows, extent = sheets[info.filename]
             xml = DIMENSION.sub(f'<dimension ref="{extent}"/>', data.decode(), count=1)
             head, empty, tail = xml.partition("<sheetData/>")
             if not empty:
                 raise ValueError(f"{info.filename} has rows already: XlsxWriter has changed")
-            size = rows.tell()
-            rows.seek(0)
-            # Opened by name, the part takes the package's fast compression level.
-            with target.open(info.filename, "w", force_zip64=size > ZIP64_ABOVE) as out:
-                out.write(head.encode() + b"<sheetData>")
-                shutil.copyfileobj(rows, out, CHUNK)
-                out.write(b"</sheetData>" + tail.encode())
-            rows.close()
-    spliced.replace(path)
+            package.add_large(
+                info.filename,
+                head=(head + "<sheetData>").encode(),
+                rows=rows,
+                tail=("</sheetData>" + tail).encode(),
+            )
+        package.close()
+    packaged.replace(path)
 
 
 def xlsx_write(
@@ -343,84 +345,117 @@ def xlsx_write(
     """Write the export as an XLSX file at `path`: a sheet of orders and, in layout `lines`
     (with line columns chosen), a sheet of lines, with the CSV's rows and columns."""
     order_columns, line_columns = split_columns(columns_for_keys(options.columns))
+    by_line = options.layout == Layout.LINES and bool(line_columns)
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
     styles = _Styles(workbook, currency=store.currency, language=language)
+    # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
+    read_orders, read_lines, line_annotations = order_columns, line_columns, None
+    line_text = None
     with translation.override(language):
-        order_headers = [str(c.header) for c in order_columns]
-        line_headers = [str(c.header) for c in line_columns]
-        cells = dict(store=store, styles=styles, decimal=options.decimal)
-        order_cells = _cell_functions(order_columns, 0, **cells)
-        line_cells = _cell_functions(line_columns, len(order_columns), **cells)
-        summaries = _summary_functions(
-            line_columns, len(order_columns), styles=styles, decimal=options.decimal
-        )
+        headers = [str(c.header) for c in order_columns + line_columns]
+        if connections[queryset.db].vendor in DATABASE_VENDORS:
+            plan = database_plan(
+                order_columns,
+                line_columns,
+                by_line=by_line,
+                cells=XlsxCells(timezone=store.timezone, styles=styles.cells),
+                keep_line_values=True,  # the orders sheet sums them up
+            )
+            queryset = queryset.annotate(**plan.order_annotations)
+            read_orders, read_lines = plan.order_columns, plan.line_columns
+            line_annotations = plan.line_annotations
+            if line_annotations:
+                line_text = itemgetter(-1)
+        order_cells = _cell_functions(read_orders, store=store, styles=styles)
+        if line_text is None:
+            line_cells = _cell_functions(line_columns, store=store, styles=styles)
+
+            def line_text(line: tuple) -> str:
+                return "".join(map(call, line_cells, line))
+
+        summaries = _summary_functions(line_columns, styles=styles, decimal=options.decimal)
         order_kinds = [c.kind for c in order_columns]
         summary_kinds = [
             Kind.TEXT if c.field in ("sku", "name", "unit_price") else c.kind for c in line_columns
         ]
-        orders_sheet = _Sheet(
-            workbook,
-            _("Orders"),
-            order_headers + line_headers,
-            order_kinds + summary_kinds,
-            styles,
-            path.parent,
+        sheets = [
+            _Sheet(workbook, _("Orders"), headers, order_kinds + summary_kinds, styles, path.parent)
+        ]
+        if by_line:
+            line_kinds = order_kinds + [c.kind for c in line_columns]
+            sheets.append(_Sheet(workbook, _("Lines"), headers, line_kinds, styles, path.parent))
+    try:
+        _write_rows(
+            sheets,
+            order_batches(
+                queryset=queryset,
+                order_columns=read_orders,
+                line_columns=read_lines,
+                batch_size=batch_size,
+                line_annotations=line_annotations,
+            ),
+            order_cells=order_cells,
+            line_text=line_text,
+            line_count=len(line_columns),
+            summaries=summaries,
+            on_progress=on_progress,
         )
-        lines_sheet = None
-        if options.layout == Layout.LINES and line_columns:
-            lines_sheet = _Sheet(
-                workbook,
-                _("Lines"),
-                order_headers + line_headers,
-                order_kinds + [c.kind for c in line_columns],
-                styles,
-                path.parent,
-            )
-    empty_summary = [()] * len(line_columns)
-    line_texts: dict[tuple, str] = {}
+    except BaseException:
+        for sheet in sheets:
+            sheet.discard()
+        raise
+    finished: dict[str, tuple] = {}
+    for sheet in sheets:
+        finished.update(sheet.finish())
+    workbook.close()
+    _package(path, finished)
+
+
+def _write_rows(
+    sheets: list[_Sheet],
+    batches,
+    *,
+    order_cells: list[Callable],
+    line_text: Callable[[tuple], str],
+    line_count: int,
+    summaries: list[Callable],
+    on_progress: Callable[[int], None] | None,
+) -> None:
+    """Each order's cells made once: its row of the orders sheet (its lines summarised), and
+    the start of each of its rows in the lines sheet."""
+    orders_sheet, lines_sheet = sheets[0], sheets[1] if len(sheets) > 1 else None
+    empty_summary = [()] * len(summaries)
+    # An order without lines has a row of its own, with empty line cells.
+    no_lines = (EMPTY_CELL * line_count).encode()
+    # The same product at the same quantity and price recurs across orders: written once.
+    line_texts: dict[tuple, bytes] = {}
     done = 0
-    for order_rows, lines_by_order in order_batches(
-        queryset=queryset,
-        order_columns=order_columns,
-        line_columns=line_columns,
-        batch_size=batch_size,
-    ):
-        if not orders_sheet.measured:
-            orders_sheet.measure([row[:-1] for row in order_rows])
-            if lines_sheet is not None:
-                lines_sheet.measure(
-                    [
-                        row[:-1] + line
-                        for row in order_rows
-                        for line in lines_by_order.get(row[-1], ())
-                    ]
-                )
-        order_templates, line_templates = [], []
+    for order_rows, lines_by_order in batches:
+        order_rows_xml: list[tuple[bytes, ...]] = []
+        line_rows_xml: list[tuple[bytes, ...]] = []
         for order in order_rows:
-            prefix = '<row r="' + ROW + '">' + "".join(map(call, order_cells, order))
+            # map() stops at the last formatter: the trailing primary key is left out.
+            prefix = "".join(map(call, order_cells, order)).encode()
             lines = lines_by_order.get(order[-1])
             if summaries:
                 per_column = list(zip(*lines)) if lines else empty_summary
                 summary = "".join(fmt(values) for fmt, values in zip(summaries, per_column))
+                order_rows_xml.append((prefix, summary.encode()))
             else:
-                summary = ""
-            order_templates.append(prefix + summary + "</row>")
+                order_rows_xml.append((prefix,))
             if lines_sheet is not None:
-                for line in lines or ((None,) * len(line_columns),):
+                if not lines:
+                    line_rows_xml.append((prefix, no_lines))
+                for line in lines or ():
                     text = line_texts.get(line)
                     if text is None:
-                        text = line_texts[line] = "".join(map(call, line_cells, line)) + "</row>"
-                    line_templates.append(prefix + text)
+                        text = line_texts[line] = line_text(line).encode()
+                    line_rows_xml.append((prefix, text))
         if len(line_texts) > 20_000:
             line_texts.clear()
-        orders_sheet.write(order_templates)
+        orders_sheet.write(order_rows_xml)
         if lines_sheet is not None:
-            lines_sheet.write(line_templates)
+            lines_sheet.write(line_rows_xml)
         done += len(order_rows)
         if on_progress is not None:
             on_progress(done)
-    sheets = orders_sheet.finish()
-    if lines_sheet is not None:
-        sheets.update(lines_sheet.finish())
-    workbook.close()
-    _splice(path, sheets)

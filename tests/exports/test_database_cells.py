@@ -1,16 +1,18 @@
 """On PostgreSQL the database writes the cells of the order's and line's own columns: the file
-must be byte for byte the one Python writes from the raw values (which it does on SQLite)."""
+(CSV, or each part of the XLSX) must be byte for byte the one Python writes from the raw values
+(which it does on SQLite)."""
 
+import zipfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
-from exports import csv_file
+from exports import csv_file, xlsx
 from exports.columns import COLUMN_KEYS
 from exports.selectors import export_selection
-from exports.services import ExportOptions, export_csv_chunks
+from exports.services import ExportOptions, export_csv_chunks, export_xlsx_write
 from orders.models import Order
 from tests.factories import OrderFactory
 
@@ -61,8 +63,7 @@ def tricky_orders(store):
     return orders
 
 
-def export_bytes(store, **options) -> bytes:
-    chosen = export_selection(store=store, selection={})
+def _options(**options) -> ExportOptions:
     values = {
         "separator": "semicolon",
         "columns": list(COLUMN_KEYS),
@@ -71,15 +72,34 @@ def export_bytes(store, **options) -> bytes:
         "decimal": "comma",
         **options,
     }
+    return ExportOptions(**values)
+
+
+def export_bytes(store, **options) -> bytes:
+    chosen = export_selection(store=store, selection={})
     return b"".join(
         export_csv_chunks(
             store=store,
             queryset=chosen.queryset,
-            options=ExportOptions(**values),
+            options=_options(**options),
             language="fr",
             batch_size=4,
         )
     )
+
+
+def xlsx_parts(store, path, **options) -> dict[str, bytes]:
+    chosen = export_selection(store=store, selection={})
+    export_xlsx_write(
+        path=path,
+        store=store,
+        queryset=chosen.queryset,
+        options=_options(format="xlsx", **options),
+        language="fr",
+        batch_size=4,
+    )
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
 
 
 @pytest.mark.parametrize(
@@ -105,6 +125,23 @@ def test_the_database_writes_the_very_cells_python_writes(
         assert '"\'+33 6 12 34 56 78"' in text and '"-5,00"' in text
         # 00:59:59 UTC is 02:59:59 summer time, 01:09:59 UTC 02:09:59 winter time.
         assert '"2026-10-25 02:59:59"' in text and '"2026-10-25 02:09:59"' in text
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"layout": "orders"}, {"columns": ["notes", "customer_name", "paid_at", "total"]}],
+)
+def test_the_database_writes_the_very_xlsx_cells_python_writes(
+    monkeypatch, tmp_path, store, tricky_orders, options
+):
+    written = xlsx_parts(store, tmp_path / "database.xlsx", **options)
+    monkeypatch.setattr(xlsx, "DATABASE_VENDORS", frozenset())
+    assert written == xlsx_parts(store, tmp_path / "python.xlsx", **options)
+    if connection.vendor == "postgresql" and not options:
+        lines = written["xl/worksheets/sheet2.xml"].decode()
+        assert "<t>=HYPERLINK(&quot;" not in lines  # text, never a formula
+        assert '<t>=HYPERLINK("http://x")</t>' in lines and "<t>Ça coûte 5 € 🙂</t>" in lines
+        assert '<t xml:space="preserve">\tTab</t>' in lines and "<v>-5.00</v>" in lines
 
 
 @pytest.mark.django_db(transaction=True)
