@@ -7,7 +7,9 @@ cells made once and reused for its lines as the CSV does, deflated by a thread a
 into a file per sheet (exports/zip_parts.py: memory stays flat), and put in the package between
 the head and the tail of the sheets XlsxWriter left empty. Cells carry no reference (`r`, which
 ECMA-376 makes optional: Excel, LibreOffice and openpyxl place a cell after the one before it),
-so a row's text is the same wherever it lands and only its row number is written per row.
+so a row's text is the same wherever it lands and only its row number is written per row. On
+PostgreSQL the database writes the cells of the order's and the line's own columns, the very
+same text (exports/database_cells.py), and the next batch is read while this one is written.
 What this relies on of XlsxWriter (pinned below 4): the n-th worksheet is the part
 `xl/worksheets/sheet<n>.xml` with an empty `<sheetData/>`, and a format's style number is
 `_get_xf_index()`. tests/exports/test_xlsx.py reads the files back with openpyxl,
