@@ -71,6 +71,7 @@ EMPTY_CELL = "<c/>"
 # Each cell of a row's XML: the text of a text cell, "" for any other.
 CELL_TEXT = re.compile(r"<c[^>]*?/>|<c[^>]*>(?:<is><t[^>]*>([^<]*)</t></is>)?")
 MEASURED_ROWS = 1000
+CHUNK_ROWS = 1000
 WIDTHS = {Kind.MONEY: 12, Kind.PERCENT: 10, Kind.NUMBER: 10, Kind.DATETIME: 19, Kind.DATE: 11}
 MAX_WIDTH = 50
 
@@ -279,13 +280,16 @@ class _Sheet:
             self._start()
             self.write(rows[room:])
             return
-        out: list[bytes] = []
-        add, extend = out.append, out.extend
-        for number, pieces in enumerate(rows, start + 1):
-            add(b'<row r="%d">' % number)
-            extend(pieces)
-            add(b"</row>")
-        part[2].write(_xml_text(b"".join(out)))
+        # Handed over in pieces of a thousand rows: buffers of tens of megabytes, made here and
+        # freed by the compressing thread, left the memory fragmented and growing.
+        for first in range(0, len(rows), CHUNK_ROWS):
+            out: list[bytes] = []
+            add, extend = out.append, out.extend
+            for number, pieces in enumerate(rows[first : first + CHUNK_ROWS], start + first + 1):
+                add(b'<row r="%d">' % number)
+                extend(pieces)
+                add(b"</row>")
+            part[2].write(_xml_text(b"".join(out)))
         part[3] = start + len(rows)
 
     def finish(self) -> dict[str, tuple]:
