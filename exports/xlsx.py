@@ -25,7 +25,8 @@ import re
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime
-from operator import call, itemgetter
+from functools import partial
+from operator import call
 from pathlib import Path
 
 import xlsxwriter
@@ -48,7 +49,13 @@ from exports.cells import (
     split_columns,
 )
 from exports.columns import Column, Kind, columns_for_keys
-from exports.database_cells import DATABASE_VENDORS, XlsxCells, XlsxStyles, database_plan
+from exports.database_cells import (
+    DATABASE_VENDORS,
+    XlsxCells,
+    XlsxStyles,
+    database_plan,
+    text_opening,
+)
 from exports.models import DecimalMark, Layout
 from exports.zip_parts import DeflatedPart, ZipWriter
 from mycommerce.models import Store
@@ -58,14 +65,9 @@ from mycommerce.money import babel_locale
 MAX_ROWS = 1_048_576
 EPOCH = datetime(1899, 12, 30)
 UNIX_EPOCH, UNIX_EPOCH_SERIAL = datetime(1970, 1, 1), 25569
-# What XML 1.0 refuses in a text, removed from each batch of rows at once (bytes.translate,
-# where removing it cell by cell was the costliest step of the database's cells): the control
-# characters are single bytes in UTF-8, never part of another character's.
-REFUSED_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
-REFUSED_WIDE = ("\ufffe".encode(), "\uffff".encode())
-# What a text needs escaped to be XML, and the spaces XML would trim.
-SPECIAL = re.compile("[&<>]")
-SPACES = frozenset(" \t\n\r")
+# What XML 1.0 refuses in a text (removed), and what a text needs escaped or removed.
+REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 EMPTY_CELL = "<c/>"
 # Each cell of a row's XML: the text of a text cell, "" for any other.
@@ -77,16 +79,15 @@ MAX_WIDTH = 50
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _without_refused(text)
 
 
-def _xml_text(data: bytes) -> bytes:
-    """Rows without the characters XML refuses."""
-    data = data.translate(None, REFUSED_BYTES)
-    for wide in REFUSED_WIDE:
-        if wide in data:
-            data = data.replace(wide, b"")
-    return data
+def _without_refused(text: str) -> str:
+    """`text` without what XML refuses. The database leaves that to this (removing it per
+    cell was its costliest step); every refused character is unprintable, and most texts are
+    printable throughout, which Python checks faster than it searches."""
+    return text if text.isprintable() else REFUSED.sub("", text)
 
 
 def currency_format(currency: str, language: str) -> str:
@@ -141,20 +142,17 @@ class _CellMaker:
     """Cell XML, texts in the text style."""
 
     def __init__(self, style: int) -> None:
-        start = f'<c s="{style}" t="inlineStr"><is><t'
-        self.open, self.open_spaced = start + ">", start + ' xml:space="preserve">'
+        self.open = text_opening(style)
 
     def text(self, value) -> str:
-        """The hot path of the file (most cells are texts), so written out in full. As the
-        database writes it (database_cells.py): the ends looked at before escaping."""
+        """The hot path of the file (most cells are texts), so written out in full."""
         if not value:
             return EMPTY_CELL
         if not isinstance(value, str):
             value = str(value)
-        opening = self.open_spaced if value[0] in SPACES or value[-1] in SPACES else self.open
         if SPECIAL.search(value):
             value = _escape(value)
-        return opening + value + "</t></is></c>"
+        return self.open + value + "</t></is></c>"
 
     @staticmethod
     def number(text: str, style: int = 0) -> str:
@@ -185,7 +183,7 @@ def _cell_functions(columns: list[Column], *, store: Store, styles: _Styles) -> 
         ),
         Kind.DATETIME: moment_cell(read_datetime, styles.index["datetime"]),
         Kind.DATE: moment_cell(read_date, styles.index["date"]),
-        Kind.CELLS: str,  # cells the database wrote (exports/database_cells.py)
+        Kind.CELLS: _without_refused,  # cells the database wrote (exports/database_cells.py)
     }
     for kind in LABEL_KINDS:
         labels = labels_of(kind)
@@ -240,7 +238,6 @@ class _Sheet:
             )
             + "</row>"
         ).encode()
-        self.header_row = _xml_text(self.header_row)
         self.widths = [len(header) + 2 for header in headers]
         self.texts = [i for i, kind in enumerate(kinds) if kind == Kind.TEXT or kind in LABEL_KINDS]
         self.measured = False
@@ -289,7 +286,7 @@ class _Sheet:
                 add(b'<row r="%d">' % number)
                 extend(pieces)
                 add(b"</row>")
-            part[2].write(_xml_text(b"".join(out)))
+            part[2].write(b"".join(out))
         part[3] = start + len(rows)
 
     def finish(self) -> dict[str, tuple]:
@@ -356,7 +353,6 @@ def xlsx_write(
     styles = _Styles(workbook, currency=store.currency, language=language)
     # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
     read_orders, read_lines, line_annotations = order_columns, line_columns, None
-    line_text = None
     with translation.override(language):
         headers = [str(c.header) for c in order_columns + line_columns]
         if connections[queryset.db].vendor in DATABASE_VENDORS:
@@ -370,14 +366,10 @@ def xlsx_write(
             queryset = queryset.annotate(**plan.order_annotations)
             read_orders, read_lines = plan.order_columns, plan.line_columns
             line_annotations = plan.line_annotations
-            if line_annotations:
-                line_text = itemgetter(-1)
         order_cells = _cell_functions(read_orders, store=store, styles=styles)
-        if line_text is None:
-            line_cells = _cell_functions(line_columns, store=store, styles=styles)
-
-            def line_text(line: tuple) -> str:
-                return "".join(map(call, line_cells, line))
+        line_cells = _cell_functions(line_columns, store=store, styles=styles)
+        # A line's cells: those the database wrote (after the line's raw values), or ours.
+        line_text = _database_line if line_annotations else partial(_python_line, line_cells)
 
         summaries = _summary_functions(line_columns, styles=styles, decimal=options.decimal)
         order_kinds = [c.kind for c in order_columns]
@@ -415,6 +407,14 @@ def xlsx_write(
         finished.update(sheet.finish())
     workbook.close()
     _package(path, finished)
+
+
+def _database_line(line: tuple) -> str:
+    return _without_refused(line[-1])
+
+
+def _python_line(cells: list[Callable], line: tuple) -> str:
+    return "".join(map(call, cells, line))
 
 
 def _write_rows(

@@ -99,7 +99,8 @@ def xlsx_parts(store, path, **options) -> dict[str, bytes]:
         batch_size=4,
     )
     with zipfile.ZipFile(path) as package:
-        return {name: package.read(name) for name in package.namelist()}
+        # The workbook and its sheets; docProps/ holds the time it was written.
+        return {name: package.read(name) for name in package.namelist() if name.startswith("xl/")}
 
 
 @pytest.mark.parametrize(
@@ -139,9 +140,10 @@ def test_the_database_writes_the_very_xlsx_cells_python_writes(
     assert written == xlsx_parts(store, tmp_path / "python.xlsx", **options)
     if connection.vendor == "postgresql" and not options:
         lines = written["xl/worksheets/sheet2.xml"].decode()
-        assert "<t>=HYPERLINK(&quot;" not in lines  # text, never a formula
-        assert '<t>=HYPERLINK("http://x")</t>' in lines and "<t>Ça coûte 5 € 🙂</t>" in lines
-        assert '<t xml:space="preserve">\tTab</t>' in lines and "<v>-5.00</v>" in lines
+        text = '<t xml:space="preserve">'
+        assert f'{text}=HYPERLINK("http://x")</t>' in lines  # a text, never a formula
+        assert f"{text}Ça coûte 5 € 🙂</t>" in lines and f"{text}\tTab</t>" in lines
+        assert "<v>-5.00</v>" in lines
 
 
 @pytest.mark.django_db(transaction=True)
