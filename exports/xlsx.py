@@ -51,6 +51,7 @@ from exports.cells import (
 from exports.columns import Column, Kind, columns_for_keys
 from exports.database_cells import (
     DATABASE_VENDORS,
+    SPACES,
     XlsxCells,
     XlsxStyles,
     database_plan,
@@ -143,6 +144,7 @@ class _CellMaker:
 
     def __init__(self, style: int) -> None:
         self.open = text_opening(style)
+        self.open_spaced = text_opening(style, spaced=True)
 
     def text(self, value) -> str:
         """The hot path of the file (most cells are texts), so written out in full."""
@@ -150,9 +152,11 @@ class _CellMaker:
             return EMPTY_CELL
         if not isinstance(value, str):
             value = str(value)
+        # As the database writes it (database_cells.py): the ends looked at before escaping.
+        opening = self.open_spaced if value[0] in SPACES or value[-1] in SPACES else self.open
         if SPECIAL.search(value):
             value = _escape(value)
-        return self.open + value + "</t></is></c>"
+        return opening + value + "</t></is></c>"
 
     @staticmethod
     def number(text: str, style: int = 0) -> str:
