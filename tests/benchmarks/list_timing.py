@@ -1,7 +1,8 @@
 """What the order list benchmarks share: the seeded databases of each size, the run on
 PostgreSQL, and timings of a page, of its SQL replayed, and of a bare SQL query.
 
-    BENCH_ORDERS=10000,100000,1000000   the sizes (the default); BENCH_ORDERS=20000 for a quick run
+    BENCH_ORDERS=10000,100000,1000000   the sizes (the default; tests/benchmarks/sizes.py);
+                                        BENCH_ORDERS=20000 for a quick run
     BENCH_RUNS=7                        runs of each timing (the median is printed)
     BENCH_POSTGRES_URL=postgres://…     also run on that PostgreSQL server (bench_orders_<N>)
 """
@@ -21,7 +22,6 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.benchmarks.seeding import POSTGRES_URL, seeded_database, seeded_postgres_url
 
-SIZES = [int(size) for size in os.environ.get("BENCH_ORDERS", "10000,100000,1000000").split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 # The tables of the order list: the queries of a page that are its work (not the session's).
 LIST_TABLES = ("orders_order", "orders_orderline", "orders_orderstatuscount")
@@ -109,19 +109,22 @@ def median_ms(function, runs: int = RUNS, clock=time.perf_counter) -> float:
     return statistics.median(runs_ms(function, runs, clock))
 
 
-def measure_page(client: Client, url: str) -> dict:
+def measure_page(client: Client, url: str, *, timed: bool = True) -> dict:
     """The page's median time (and CPU time), its queries, and the median time of its list
-    queries replayed one after the other (each executed and fetched whole)."""
+    queries replayed one after the other (each executed and fetched whole). Without `timed`,
+    the page is not timed here (the benchmark times it through gunicorn): its queries only."""
 
     def get():
         response = client.get(url)
         assert response.status_code == 200, url
         return response
 
-    request_runs = runs_ms(get)
-    # This process's CPU time: on a machine shared with other work, what the request costs
-    # here (with SQLite, its queries included; PostgreSQL's work is the server's).
-    cpu_ms = median_ms(get, clock=time.process_time)
+    request_runs, cpu_ms = [], None
+    if timed:
+        request_runs = runs_ms(get)
+        # This process's CPU time: on a machine shared with other work, what the request
+        # costs here (with SQLite, its queries included; PostgreSQL's work is the server's).
+        cpu_ms = median_ms(get, clock=time.process_time)
     with CaptureQueriesContext(connection) as captured:
         response = get()
     queries = [
@@ -130,7 +133,7 @@ def measure_page(client: Client, url: str) -> dict:
         if any(table in query["sql"] for table in LIST_TABLES)
     ]
     return {
-        "request_ms": statistics.median(request_runs),
+        "request_ms": statistics.median(request_runs) if request_runs else None,
         "request_runs": request_runs,
         "cpu_ms": cpu_ms,
         "queries": len(captured),

@@ -24,13 +24,13 @@ from orders.filters import OrderFilterSet
 from orders.models import OrderLine
 from tests.benchmarks import report
 from tests.benchmarks.list_timing import (
-    SIZES,
     bench_database,
     measure_page,
     rerun_on_postgres,
     vendor_label,
 )
 from tests.benchmarks.order_list_admin import BENCH_STORE
+from tests.benchmarks.sizes import SIZES
 
 pytestmark = pytest.mark.urls("tests.benchmarks.order_list_admin")
 GOAL_MS = 150
