@@ -12,13 +12,17 @@ database can select in one join); our export is also measured with every column 
 dates, refunds, notes, discounts and taxes read per batch). Each measurement runs in its own
 process, so its peak memory is its own.
 
-    BENCH_ORDERS=1000000 (default) BENCH_IE_ORDERS=50000 (default, capped at BENCH_ORDERS)
+    BENCH_ORDERS=10000,100000,1000000 (default; tests/benchmarks/sizes.py): every comparison
+        at the largest size; our CSV's rate (SQLite, and PostgreSQL when it answers) at each
+        of the other sizes too, on that size's seeded database, for the growth table
+    BENCH_IE_ORDERS=50000 (default, capped at the largest size)
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (the COPY side; without
         it the report says it was skipped)
     BENCH_REPEAT=3 (default: every measurement in turn, after one warming run of each; each
         figure is the median run's)
     make bench
     # or: .venv/bin/python -m pytest tests/benchmarks/test_export_speed.py -s -o addopts=""
+    # one measurement: .venv/bin/python -m tests.benchmarks.test_export_speed MODE URL ORDERS
 
 The databases are the benchmarks' shared seeded ones (tests/benchmarks/seeding.py), made once
 and reused.
@@ -35,8 +39,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.benchmarks.sizes import LARGEST, SIZES
+
 BASE_DIR = Path(__file__).resolve().parents[2]
-BENCH_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
+BENCH_ORDERS = LARGEST
 BENCH_IE_ORDERS = min(int(os.environ.get("BENCH_IE_ORDERS", "50000")), BENCH_ORDERS)
 SMALL_ORDERS = min(10_000, BENCH_ORDERS)
 BENCH_REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
@@ -64,7 +70,7 @@ def _measure_once(mode: str, database: str, orders: int) -> dict:
     env.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
     env.setdefault("ALLOWED_HOSTS", "localhost")
     completed = subprocess.run(
-        [sys.executable, __file__, mode, database, str(orders)],
+        [sys.executable, "-m", "tests.benchmarks.test_export_speed", mode, database, str(orders)],
         cwd=BASE_DIR,
         env=env,
         check=True,
@@ -84,14 +90,22 @@ def report(label: str, figures: dict, baseline: dict | None = None, name: str = 
     return line
 
 
-def _record(name: str, ours: dict, baseline: dict | None, label: str, goal, database: str):
+def _record(
+    name: str,
+    ours: dict,
+    baseline: dict | None,
+    label: str,
+    goal,
+    database: str,
+    orders: int = BENCH_ORDERS,
+):
     from tests.benchmarks import report as bench_report
 
     bench_report.record(
         "export",
         name,
         unit="rows/s",
-        orders=BENCH_ORDERS,
+        orders=orders,
         database=database,
         ours=ours["rates"],
         baselines={label: baseline["rates"]} if baseline else {},
@@ -135,6 +149,12 @@ def test_export_speed():
             "import_export": ("import_export", sqlite, BENCH_IE_ORDERS),
             "csv peer size": ("csv", sqlite, BENCH_IE_ORDERS),
         }
+    # Our CSV at each other size, on that size's database: the growth table's export rate.
+    smaller = [size for size in SIZES if size != BENCH_ORDERS]
+    for size in smaller:
+        jobs[f"csv at {size}"] = ("csv", f"sqlite:///{seeded_database(size)}", size)
+        if unavailable is None:
+            jobs[f"csv pg at {size}"] = ("csv", seeded_postgres_url(size), size)
     got = measure_alternated(jobs)
 
     print()
@@ -184,6 +204,12 @@ def test_export_speed():
             goal=bench_report.Goal("django-import-export", at_least=1.0),
             peak_mb=ours_ie["peak_mb"],
         )
+
+    for size in smaller:
+        for database, name in (("SQLite", f"csv at {size}"), ("PostgreSQL", f"csv pg at {size}")):
+            if name in got:
+                print(report(f"CSV, {size:,} orders ({database})", got[name]))
+                _record("CSV, the join's columns", got[name], None, "", None, database, size)
 
     for kind in ("csv", "xlsx"):
         growth = got[kind]["peak_mb"] - got[f"{kind} small"]["peak_mb"]
