@@ -105,6 +105,18 @@ def runs_ms(function, runs: int = RUNS, clock=time.perf_counter) -> list[float]:
     return timings
 
 
+def runs_ms_and_cpu(function, runs: int = RUNS) -> tuple[list[float], list[float]]:
+    """As runs_ms, with the process's CPU time of each run too (ms)."""
+    function()
+    timings, cpu = [], []
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        function()
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings, cpu
+
+
 def median_ms(function, runs: int = RUNS, clock=time.perf_counter) -> float:
     return statistics.median(runs_ms(function, runs, clock))
 
@@ -121,10 +133,11 @@ def measure_page(client: Client, url: str, *, timed: bool = True) -> dict:
 
     request_runs, cpu_ms = [], None
     if timed:
-        request_runs = runs_ms(get)
-        # This process's CPU time: on a machine shared with other work, what the request
-        # costs here (with SQLite, its queries included; PostgreSQL's work is the server's).
-        cpu_ms = median_ms(get, clock=time.process_time)
+        # With each run's time, this process's CPU time: on a machine shared with other work,
+        # what the request costs here (with SQLite, its queries included; PostgreSQL's work
+        # is the server's). Both clocks read around the same runs.
+        request_runs, cpu_runs = runs_ms_and_cpu(get)
+        cpu_ms = statistics.median(cpu_runs)
     with CaptureQueriesContext(connection) as captured:
         response = get()
     queries = [
