@@ -85,6 +85,11 @@ def bench_database(orders: int, django_db_blocker):
         name = urlsplit(seeded_postgres_url(orders)).path.lstrip("/")
     with django_db_blocker.unblock():
         original = connection.settings_dict["NAME"]
+        # SQLite's in-memory test database is never closed (it would be gone): put aside, so
+        # that the connection opens the seeded file, and given back after the block.
+        held = None
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            held, connection.connection = connection.connection, None
         connections.close_all()
         connection.settings_dict["NAME"] = name
         try:
@@ -92,6 +97,8 @@ def bench_database(orders: int, django_db_blocker):
         finally:
             connections.close_all()
             connection.settings_dict["NAME"] = original
+            if held is not None:
+                connection.connection = held
 
 
 def runs_ms(function, runs: int = RUNS, clock=time.perf_counter) -> list[float]:
