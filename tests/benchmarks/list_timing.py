@@ -128,10 +128,11 @@ def median_ms(function, runs: int = RUNS, clock=time.perf_counter) -> float:
     return statistics.median(runs_ms(function, runs, clock))
 
 
-def measure_page(client: Client, url: str, *, timed: bool = True) -> dict:
+def measure_page(client: Client, url: str, *, timed: bool = True, replay: bool = True) -> dict:
     """The page's median time (and CPU time), its queries, and the median time of its list
     queries replayed one after the other (each executed and fetched whole). Without `timed`,
-    the page is not timed here (the benchmark times it through gunicorn): its queries only."""
+    the page is not timed here (the benchmark times it through gunicorn): its queries only;
+    without `replay`, its queries are not replayed (a baseline's, whose SQL nobody reads)."""
 
     def get():
         response = client.get(url)
@@ -157,8 +158,10 @@ def measure_page(client: Client, url: str, *, timed: bool = True) -> dict:
         "request_runs": request_runs,
         "cpu_ms": cpu_ms,
         "queries": len(captured),
-        "sql_runs": (sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries])),
-        "sql_ms": statistics.median(sql_runs),
+        "sql_runs": (
+            sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries]) if replay else []
+        ),
+        "sql_ms": statistics.median(sql_runs) if sql_runs else None,
         "response": response,
     }
 

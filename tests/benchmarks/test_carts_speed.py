@@ -7,8 +7,8 @@
    100,000): its time and e-mails per second, the e-mails rendered, recorded and delivered
    (serialised as for SMTP, then dropped) by the immediate task backend.
 
-    BENCH_API_REQUESTS=400 (per phase and run)  make bench
-    BENCH_REMINDER_CARTS=100000 (5,000 in the quick run, tests/benchmarks/sizes.py)
+    BENCH_API_REQUESTS=400 (per phase and run)  BENCH_REMINDER_CARTS=100000  make bench
+    (100 requests and 5,000 carts in the quick run, tests/benchmarks/sizes.py)
 
 When the suite does not run on PostgreSQL, this file re-runs itself on BENCH_POSTGRES_URL;
 without it (or with no server there) the report says the scenario was skipped, and why.
@@ -38,7 +38,7 @@ from tests.benchmarks.serving import free_port, start_gunicorn
 from tests.benchmarks.sizes import quick_default
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-API_REQUESTS = int(os.environ.get("BENCH_API_REQUESTS", "400"))
+API_REQUESTS = int(quick_default("BENCH_API_REQUESTS", "400", "100"))
 REMINDER_CARTS = int(quick_default("BENCH_REMINDER_CARTS", "100000", "5000"))
 CLIENTS = 8
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))

@@ -104,9 +104,10 @@ def test_each_kind_of_search_against_icontains(django_db_blocker, monkeypatch):
             for kind, query in kinds(store).items():
                 url = "/orders/?" + f"q={query}".replace(" ", "+").replace("@", "%40")
                 mine = measure_page(client, url)
-                counts = measure_page(client, url.replace("/orders/", "/orders/counts/", 1))
+                counts_url = url.replace("/orders/", "/orders/counts/", 1)
+                counts = measure_page(client, counts_url, replay=False)
                 with icontains(monkeypatch):
-                    before = measure_page(client, url + "&counts=now")
+                    before = measure_page(client, url + "&counts=now", replay=False)
                 found = counts["response"].context["facets"]
                 found_label = f"{found.total - 1}+" if not found.exact else str(found.total)
                 before_found = before["response"].context["page"].paginator.count
