@@ -3,7 +3,8 @@ PostgreSQL, and timings of a page, of its SQL replayed, and of a bare SQL query.
 
     BENCH_ORDERS=10000,100000,1000000   the sizes (the default; tests/benchmarks/sizes.py);
                                         BENCH_ORDERS=20000 for a quick run
-    BENCH_RUNS=7                        runs of each timing (the median is printed)
+    BENCH_RUNS=7                        runs of each timing (the median is printed); 5 at a
+                                        million orders and more unless BENCH_RUNS is set
     BENCH_POSTGRES_URL=postgres://…     also run on that PostgreSQL server (bench_orders_<N>)
 """
 
@@ -23,6 +24,16 @@ from django.test.utils import CaptureQueriesContext
 from tests.benchmarks.seeding import POSTGRES_URL, seeded_database, seeded_postgres_url
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+# At a million orders a page's runs spread little and each costs up to a second (the admin's
+# counts, icontains): 5 runs, alternated as ever, keep the full run within its half hour.
+LARGE_RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def runs_at(size: int) -> int:
+    """The runs of each timing at `size` orders."""
+    return LARGE_RUNS if size >= 1_000_000 else RUNS
+
+
 # The tables of the order list: the queries of a page that are its work (not the session's).
 LIST_TABLES = ("orders_order", "orders_orderline", "orders_orderstatuscount")
 
@@ -128,7 +139,9 @@ def median_ms(function, runs: int = RUNS, clock=time.perf_counter) -> float:
     return statistics.median(runs_ms(function, runs, clock))
 
 
-def measure_page(client: Client, url: str, *, timed: bool = True, replay: bool = True) -> dict:
+def measure_page(
+    client: Client, url: str, *, timed: bool = True, replay: bool = True, runs: int = RUNS
+) -> dict:
     """The page's median time (and CPU time), its queries, and the median time of its list
     queries replayed one after the other (each executed and fetched whole). Without `timed`,
     the page is not timed here (the benchmark times it through gunicorn): its queries only;
@@ -144,7 +157,7 @@ def measure_page(client: Client, url: str, *, timed: bool = True, replay: bool =
         # With each run's time, this process's CPU time: on a machine shared with other work,
         # what the request costs here (with SQLite, its queries included; PostgreSQL's work
         # is the server's). Both clocks read around the same runs.
-        request_runs, cpu_runs = runs_ms_and_cpu(get)
+        request_runs, cpu_runs = runs_ms_and_cpu(get, runs)
         cpu_ms = statistics.median(cpu_runs)
     with CaptureQueriesContext(connection) as captured:
         response = get()
@@ -159,7 +172,9 @@ def measure_page(client: Client, url: str, *, timed: bool = True, replay: bool =
         "cpu_ms": cpu_ms,
         "queries": len(captured),
         "sql_runs": (
-            sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries]) if replay else []
+            sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries], runs)
+            if replay
+            else []
         ),
         "sql_ms": statistics.median(sql_runs) if sql_runs else None,
         "response": response,
@@ -173,8 +188,8 @@ def run_sql(sql: str, params=None) -> list:
         return cursor.fetchall()
 
 
-def bare_runs(sql: str, params) -> list[float]:
-    return runs_ms(lambda: run_sql(sql, params))
+def bare_runs(sql: str, params, runs: int = RUNS) -> list[float]:
+    return runs_ms(lambda: run_sql(sql, params), runs)
 
 
 def bare_ms(sql: str, params) -> float:

@@ -33,11 +33,11 @@ from mycommerce.models import Store
 from orders.models import SavedView
 from tests.benchmarks import report
 from tests.benchmarks.list_timing import (
-    RUNS,
     bare_runs,
     bench_database,
     measure_page,
     rerun_on_postgres,
+    runs_at,
     vendor_label,
 )
 from tests.benchmarks.order_list_admin import BENCH_STORE
@@ -163,14 +163,15 @@ def served_pair(store: Store):
 def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
     """Each page of `pages()`: its list queries replayed against the bare SQL of the same rows
     (in this process), and the page through gunicorn against the admin changelist of the
-    same store, alternated, RUNS times (served_pair says why one worker); a page whose counts
-    come by a second request has that request timed too (in the note)."""
+    same store, alternated, `runs_at(size)` times (served_pair says why one worker); a page
+    whose counts come by a second request has that request timed too (in the note)."""
     rerun_on_postgres(__file__)
     for size in SIZES:
         with bench_database(size, django_db_blocker):
             ours, _theirs = clients()
             store = Store.objects.get(name=BENCH_STORE)
-            print(f"\nOrder list, {size:,} orders, median of {RUNS} runs ({vendor_label()})")
+            runs = runs_at(size)
+            print(f"\nOrder list, {size:,} orders, median of {runs} runs ({vendor_label()})")
             print(
                 f"{'page':<26}{'ours ms':>9}{'admin ms':>10}{'ours/admin':>11}{'counts ms':>10}"
                 f"{'queries':>8}{'list SQL':>9}{'bare SQL':>9}{'ratio':>7}"
@@ -178,8 +179,8 @@ def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
             results = {}
             with served_pair(store) as (mine, theirs):
                 for name, (our_url, admin_url, sql, params) in pages(store).items():
-                    measured = measure_page(ours, our_url, timed=False)
-                    floor_runs = bare_runs(sql, params)
+                    measured = measure_page(ours, our_url, timed=False, runs=runs)
+                    floor_runs = bare_runs(sql, params, runs)
                     floor = statistics.median(floor_runs)
                     results[name] = measured
                     deferred = measured["response"].context["facets"] is None
@@ -187,7 +188,7 @@ def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
                     if deferred:
                         counts_url = our_url.replace("/orders/", "/orders/counts/", 1)
                         requests["counts"] = (mine, counts_url)
-                    timings = alternated_requests_ms(requests, RUNS)
+                    timings = alternated_requests_ms(requests, runs)
                     medians = {label: statistics.median(runs) for label, runs in timings.items()}
                     counts = f"{medians['counts']:>10.1f}" if deferred else f"{'(on page)':>10}"
                     print(
@@ -220,16 +221,16 @@ def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
                         if deferred
                         else "",
                     )
-                detail_pages(store, size, mine, theirs)
+                detail_pages(store, size, mine, theirs, runs)
             email_page = results["paid + 30 days + e-mail"]["response"]
             assert len(email_page.context["orders"]) >= 1
             # The number of queries does not grow with the page size.
             assert results["100 per page"]["queries"] == results["first page"]["queries"]
 
 
-def detail_pages(store: Store, size: int, mine: Member, theirs: Member) -> None:
+def detail_pages(store: Store, size: int, mine: Member, theirs: Member, runs: int) -> None:
     """An order's page through gunicorn, against Django's admin change form of the same order
-    (its fields and its lines inline, order_list_admin.py), alternated, RUNS times: the
+    (its fields and its lines inline, order_list_admin.py), alternated, `runs` times: the
     newest order (the one just placed) and one from the middle of the store's history (one
     that no cache of recent pages holds)."""
     orders = store.orders.order_by("-created_at", "-id")
@@ -242,7 +243,7 @@ def detail_pages(store: Store, size: int, mine: Member, theirs: Member) -> None:
                 "ours": (mine, f"/orders/{pk}/"),
                 "admin": (theirs, f"/bench-admin/orders/order/{pk}/change/"),
             },
-            RUNS,
+            runs,
         )
         ours_ms, admin_ms = (statistics.median(timings[label]) for label in ("ours", "admin"))
         print(f"{name:<26}{ours_ms:>9.1f}{admin_ms:>10.1f}{ours_ms / admin_ms:>11.2f}")
@@ -294,7 +295,7 @@ def test_order_list_with_the_default_tabs_against_without(django_db_blocker):
                 "last 30 days": pages(store)["last 30 days"][0],
             }
             print(f"\nOrder list with tabs, {size:,} orders, median of {TAB_ROUNDS} alternated")
-            print(f"rounds of {RUNS} runs ({vendor_label()})")
+            print(f"rounds of {runs_at(size)} runs ({vendor_label()})")
             print(
                 f"{'page':<15}{'tabs':<14}{'ms':>8}{'cpu ms':>8}{'queries':>8}{'ratio':>7}"
                 f"{'cpu ratio':>10}{'peak KiB':>10}"
@@ -309,7 +310,7 @@ def test_order_list_with_the_default_tabs_against_without(django_db_blocker):
                         for kind, shown in kinds.items():
                             _tabs_shown(store, everything, hidden_from)
                             _tabs_shown(store, shown, None)
-                            measured = measure_page(ours, url)
+                            measured = measure_page(ours, url, runs=runs_at(size))
                             timings[kind].append(measured["request_ms"])
                             cpu[kind].append(measured["cpu_ms"])
                             queries[kind] = measured["queries"]
