@@ -1,8 +1,10 @@
 """What the order list benchmarks share: the seeded databases of each size, the run on
 PostgreSQL, and timings of a page, of its SQL replayed, and of a bare SQL query.
 
-    BENCH_ORDERS=10000,100000,1000000   the sizes (the default); BENCH_ORDERS=20000 for a quick run
-    BENCH_RUNS=7                        runs of each timing (the median is printed)
+    BENCH_ORDERS=10000,100000,1000000   the sizes (the default; tests/benchmarks/sizes.py);
+                                        BENCH_ORDERS=20000 for a quick run
+    BENCH_RUNS=7                        runs of each timing (the median is printed); 5 at a
+                                        million orders and more unless BENCH_RUNS is set
     BENCH_POSTGRES_URL=postgres://…     also run on that PostgreSQL server (bench_orders_<N>)
 """
 
@@ -21,8 +23,17 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.benchmarks.seeding import POSTGRES_URL, seeded_database, seeded_postgres_url
 
-SIZES = [int(size) for size in os.environ.get("BENCH_ORDERS", "10000,100000,1000000").split(",")]
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+# At a million orders a page's runs spread little and each costs up to a second (the admin's
+# counts, icontains): 5 runs, alternated as ever, keep the full run within its half hour.
+LARGE_RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def runs_at(size: int) -> int:
+    """The runs of each timing at `size` orders."""
+    return LARGE_RUNS if size >= 1_000_000 else RUNS
+
+
 # The tables of the order list: the queries of a page that are its work (not the session's).
 LIST_TABLES = ("orders_order", "orders_orderline", "orders_orderstatuscount")
 
@@ -85,6 +96,11 @@ def bench_database(orders: int, django_db_blocker):
         name = urlsplit(seeded_postgres_url(orders)).path.lstrip("/")
     with django_db_blocker.unblock():
         original = connection.settings_dict["NAME"]
+        # SQLite's in-memory test database is never closed (it would be gone): put aside, so
+        # that the connection opens the seeded file, and given back after the block.
+        held = None
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            held, connection.connection = connection.connection, None
         connections.close_all()
         connection.settings_dict["NAME"] = name
         try:
@@ -92,6 +108,8 @@ def bench_database(orders: int, django_db_blocker):
         finally:
             connections.close_all()
             connection.settings_dict["NAME"] = original
+            if held is not None:
+                connection.connection = held
 
 
 def runs_ms(function, runs: int = RUNS, clock=time.perf_counter) -> list[float]:
@@ -105,23 +123,42 @@ def runs_ms(function, runs: int = RUNS, clock=time.perf_counter) -> list[float]:
     return timings
 
 
+def runs_ms_and_cpu(function, runs: int = RUNS) -> tuple[list[float], list[float]]:
+    """As runs_ms, with the process's CPU time of each run too (ms)."""
+    function()
+    timings, cpu = [], []
+    for _ in range(runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        function()
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings, cpu
+
+
 def median_ms(function, runs: int = RUNS, clock=time.perf_counter) -> float:
     return statistics.median(runs_ms(function, runs, clock))
 
 
-def measure_page(client: Client, url: str) -> dict:
+def measure_page(
+    client: Client, url: str, *, timed: bool = True, replay: bool = True, runs: int = RUNS
+) -> dict:
     """The page's median time (and CPU time), its queries, and the median time of its list
-    queries replayed one after the other (each executed and fetched whole)."""
+    queries replayed one after the other (each executed and fetched whole). Without `timed`,
+    the page is not timed here (the benchmark times it through gunicorn): its queries only;
+    without `replay`, its queries are not replayed (a baseline's, whose SQL nobody reads)."""
 
     def get():
         response = client.get(url)
         assert response.status_code == 200, url
         return response
 
-    request_runs = runs_ms(get)
-    # This process's CPU time: on a machine shared with other work, what the request costs
-    # here (with SQLite, its queries included; PostgreSQL's work is the server's).
-    cpu_ms = median_ms(get, clock=time.process_time)
+    request_runs, cpu_ms = [], None
+    if timed:
+        # With each run's time, this process's CPU time: on a machine shared with other work,
+        # what the request costs here (with SQLite, its queries included; PostgreSQL's work
+        # is the server's). Both clocks read around the same runs.
+        request_runs, cpu_runs = runs_ms_and_cpu(get, runs)
+        cpu_ms = statistics.median(cpu_runs)
     with CaptureQueriesContext(connection) as captured:
         response = get()
     queries = [
@@ -130,12 +167,16 @@ def measure_page(client: Client, url: str) -> dict:
         if any(table in query["sql"] for table in LIST_TABLES)
     ]
     return {
-        "request_ms": statistics.median(request_runs),
+        "request_ms": statistics.median(request_runs) if request_runs else None,
         "request_runs": request_runs,
         "cpu_ms": cpu_ms,
         "queries": len(captured),
-        "sql_runs": (sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries])),
-        "sql_ms": statistics.median(sql_runs),
+        "sql_runs": (
+            sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries], runs)
+            if replay
+            else []
+        ),
+        "sql_ms": statistics.median(sql_runs) if sql_runs else None,
         "response": response,
     }
 
@@ -147,8 +188,8 @@ def run_sql(sql: str, params=None) -> list:
         return cursor.fetchall()
 
 
-def bare_runs(sql: str, params) -> list[float]:
-    return runs_ms(lambda: run_sql(sql, params))
+def bare_runs(sql: str, params, runs: int = RUNS) -> list[float]:
+    return runs_ms(lambda: run_sql(sql, params), runs)
 
 
 def bare_ms(sql: str, params) -> float:

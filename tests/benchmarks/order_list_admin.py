@@ -1,17 +1,26 @@
-"""Django's own admin changelist over the same Order table: the order list benchmark's
-baseline. Registered on a private AdminSite in this urlconf only, never in the app."""
+"""Django's own admin over the same Order table: its changelist is the order list benchmark's
+baseline, its change form (the order and its lines, inline) the order page's. Registered on
+a private AdminSite in this urlconf only, never in the app (gunicorn serves it with
+tests/benchmarks/bench_settings.py)."""
 
 from django.contrib import admin
 from django.urls import include, path
 
 from mycommerce.models import Store
-from orders.models import Order
+from orders.models import Order, OrderLine
 
 # The seeded store whose orders both lists show.
 BENCH_STORE = "MaBoutique"
 
 
+class BenchOrderLineInline(admin.TabularInline):
+    # The order's lines on its change form, as the order page shows them.
+    model = OrderLine
+    extra = 0
+
+
 class BenchOrderAdmin(admin.ModelAdmin):
+    inlines = [BenchOrderLineInline]
     list_display = (
         "reference",
         "created_at",

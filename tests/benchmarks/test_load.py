@@ -4,10 +4,10 @@ list, a page further, a search, an order's page, a status change on it, and an e
 page of orders. Prints requests per second, p50/p95/p99 (all requests, and per kind) and the
 errors; loopback only, bounded in time.
 
-    BENCH_LOAD_CLIENTS=8  BENCH_LOAD_SECONDS=60  BENCH_LOAD_WORKERS=2
+    BENCH_LOAD_CLIENTS=8  BENCH_LOAD_SECONDS=60 (20 in the quick run)  BENCH_LOAD_WORKERS=2
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres make bench
 
-On the largest of BENCH_ORDERS (tests/benchmarks/list_timing.py), seeded once. Each client
+On the largest of BENCH_ORDERS (tests/benchmarks/sizes.py), seeded once. Each client
 changes the statuses of orders of its own (awaiting processing ↔ processing) and puts them
 back at the end, so the seeded database is left with the statuses it had.
 """
@@ -21,61 +21,24 @@ import threading
 import time
 from urllib.parse import urlencode
 
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
-from django.contrib.sessions.backends.db import SessionStore
-from django.middleware.csrf import _get_new_csrf_string
+from django.contrib.auth import get_user_model
 
 from mycommerce.models import Store
-from mycommerce.services import SESSION_STORE_KEY
 from orders.statuses import FulfillmentStatus, PaymentStatus
 from tests.benchmarks import report
-from tests.benchmarks.list_timing import SIZES, bench_database, on_postgres_only
+from tests.benchmarks.list_timing import bench_database, on_postgres_only
 from tests.benchmarks.order_list_admin import BENCH_STORE
-from tests.benchmarks.serving import free_port, start_gunicorn
+from tests.benchmarks.serving import Member, free_port, signed_in_session, start_gunicorn
+from tests.benchmarks.sizes import LARGEST, quick_default
 
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "8"))
-SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+SECONDS = float(quick_default("BENCH_LOAD_SECONDS", "60", "20"))
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "2"))
 SCENARIO = f"{CLIENTS} clients × {SECONDS:g} s, gunicorn {WORKERS} workers"
 # What each client does, in turn: a merchant's day is mostly reading.
 MIX = ["list", "page", "search", "detail", "status", "list", "search", "detail", "export"]
 VERSION = re.compile(r'name="fulfillment-version" value="(\d+)"')
 STATUS = re.compile(r'data-testid="fulfillment-badge">([^<]+)<')
-
-
-class Member:
-    """One client: an HTTP connection with a member's session and a CSRF token."""
-
-    def __init__(self, port: int, session_key: str):
-        self.port = port
-        self.csrf = _get_new_csrf_string()
-        self.cookie = f"sessionid={session_key}; csrftoken={self.csrf}"
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def send(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        headers = {"Cookie": self.cookie, "Connection": "keep-alive"}
-        body = None
-        if form is not None:
-            body = urlencode({**form, "csrfmiddlewaretoken": self.csrf}, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            self.connection.request(method, path, body=body, headers=headers)
-            response = self.connection.getresponse()
-            return response.status, response.read().decode("utf-8", "replace")
-        except (http.client.HTTPException, OSError):
-            self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            raise
-
-
-def signed_in_session(user, store) -> str:
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session[SESSION_STORE_KEY] = store.pk
-    session.create()
-    return session.session_key
 
 
 def toggle(member: Member, pk: int) -> int:
@@ -150,7 +113,7 @@ def percentile(values: list[float], share: float) -> float:
 def test_eight_clients_for_a_minute_on_postgresql(django_db_blocker):
     if not on_postgres_only(__file__, "under load", SCENARIO):
         return
-    size = max(SIZES)
+    size = LARGEST
     with bench_database(size, django_db_blocker):
         store = Store.objects.get(name=BENCH_STORE)
         user = get_user_model().objects.get(username="staff")

@@ -1,9 +1,10 @@
 """Benchmark: a 12-month sales report by day (both periods: the last 12 months of orders and
 the 12 months before), read from the daily summary, next to a plain COUNT(*) of the same
 orders in the same run (alternated, repeated), on SQLite and, when BENCH_POSTGRES_URL is set,
-on PostgreSQL. Goal: the report within 5x of the count.
+on PostgreSQL, at each size of BENCH_ORDERS (the growth table's report). Goal: the report
+within 5x of the count.
 
-    BENCH_ORDERS=1000000 (default) BENCH_RUNS=5 (default)
+    BENCH_ORDERS=10000,100000,1000000 (default; tests/benchmarks/sizes.py) BENCH_RUNS=5 (default)
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres   # optional
     make bench
     # or: .venv/bin/python -m pytest tests/benchmarks/test_reports_speed.py -s -o addopts=""
@@ -26,7 +27,6 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-BENCH_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
 BENCH_RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 GOAL = 5
 
@@ -46,10 +46,10 @@ def measure(database_url: str) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
-def report(vendor: str, figures: dict) -> str:
+def report(vendor: str, size: int, figures: dict) -> str:
     count = figures["count_ms"]
     lines = [
-        f"\n12-month report by day, {vendor}, {BENCH_ORDERS:,} orders seeded, "
+        f"\n12-month report by day, {vendor}, {size:,} orders seeded, "
         f"{figures['orders']:,} counted in the period; median of {BENCH_RUNS} runs",
         f"  COUNT(*) of the same orders         {count:9.1f} ms  (1.00)",
         f"  the report from the summary, both periods ({figures['queries']} queries)",
@@ -78,33 +78,40 @@ def test_reports_speed():
     from tests.benchmarks import report as bench_report
     from tests.benchmarks.list_timing import postgres_unavailable
     from tests.benchmarks.seeding import seeded_database, seeded_postgres_url
+    from tests.benchmarks.sizes import SIZES
 
-    database = seeded_database(BENCH_ORDERS)
-    results = {"SQLite": measure(f"sqlite:///{database}")}
     scenario = "12-month report by day, both periods"
     unavailable = postgres_unavailable()
     if unavailable:
         print(f"\nPostgreSQL: {unavailable}; its run is skipped")
         bench_report.skip("reports", scenario, reason=unavailable, database="PostgreSQL")
-    else:
-        results["PostgreSQL"] = measure(seeded_postgres_url(BENCH_ORDERS))
-    for vendor, figures in results.items():
-        print(report(vendor, figures))
-        bench_report.record(
-            "reports",
-            scenario,
-            unit="ms",
-            orders=BENCH_ORDERS,
-            database=vendor,
-            ours=figures["report_runs"],
-            baselines={"COUNT(*) of the same orders": figures["count_runs"]},
-            goal=bench_report.Goal("COUNT(*) of the same orders", at_most=GOAL),
-            peak_mb=figures["peak_kib"] / 1024,
-            note=f"one write's upkeep {figures['day_ms']:.0f} ms",
-        )
-        assert figures["report_orders"] == figures["orders"]
-        assert figures["days_agree"], "the buckets and Django's conversion disagree on a day"
-        assert figures["ours_net"] == figures["report_net"]
+    for size in SIZES:
+        results = {"SQLite": measure(f"sqlite:///{seeded_database(size)}")}
+        if not unavailable:
+            results["PostgreSQL"] = measure(seeded_postgres_url(size))
+        for vendor, figures in results.items():
+            record(size, vendor, figures)
+
+
+def record(size: int, vendor: str, figures: dict) -> None:
+    from tests.benchmarks import report as bench_report
+
+    print(report(vendor, size, figures))
+    bench_report.record(
+        "reports",
+        "12-month report by day, both periods",
+        unit="ms",
+        orders=size,
+        database=vendor,
+        ours=figures["report_runs"],
+        baselines={"COUNT(*) of the same orders": figures["count_runs"]},
+        goal=bench_report.Goal("COUNT(*) of the same orders", at_most=GOAL),
+        peak_mb=figures["peak_kib"] / 1024,
+        note=f"one write's upkeep {figures['day_ms']:.0f} ms",
+    )
+    assert figures["report_orders"] == figures["orders"]
+    assert figures["days_agree"], "the buckets and Django's conversion disagree on a day"
+    assert figures["ours_net"] == figures["report_net"]
 
 
 # --- The measured side, run in a child process: `python -m tests.benchmarks.test_reports_speed`.
