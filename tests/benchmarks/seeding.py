@@ -127,7 +127,11 @@ def _replicate_sql(copies: int, vendor: str) -> list[str]:
             f"(WITH RECURSIVE r(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM r WHERE k < {copies}) "
             "SELECT k FROM r) AS k"
         )
-        shifted = "strftime('%Y-%m-%d %H:%M:%f', o.created_at, '+' || (k.k * 31) || ' seconds')"
+        # Django's own text (seconds, then the original's microseconds if any): a copy
+        # written otherwise ("…:00.000") would compare wrongly with the times Django binds.
+        shifted = (
+            "datetime(o.created_at, '+' || (k.k * 31) || ' seconds') || substr(o.created_at, 20)"
+        )
         text = "CAST(o.number + i.k * {base} AS TEXT)"
         temp = "CREATE TEMP TABLE"
     else:

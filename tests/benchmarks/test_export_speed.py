@@ -280,7 +280,8 @@ def _join_sql(placeholder: str) -> str:
     fields = [f"{'l' if c.per_line else 'o'}.{c.field}" for c in columns]
     return (
         f"SELECT {', '.join(fields)} FROM orders_order o "
-        "JOIN orders_orderline l ON l.order_id = o.id "
+        # An order without lines is a row of our export too: the same work.
+        "LEFT JOIN orders_orderline l ON l.order_id = o.id "
         f"WHERE o.store_id = {placeholder} AND o.id <= {placeholder} "
         "ORDER BY o.created_at DESC, o.id DESC, l.position, l.id"
     )
@@ -385,7 +386,9 @@ def _run_xlsx(database: str, orders: int, sink: Sink, every_column: bool = False
         sink.size = path.stat().st_size
         book = openpyxl.load_workbook(path, read_only=True)
         # The sheet's extent, as written in its <dimension> (no need to read every row).
-        sink.rows = sum(sheet.max_row for sheet in book.worksheets[1:] or book.worksheets)
+        # Each lines sheet (a million rows each at most) has its header; one is counted later.
+        sheets = book.worksheets[1:] or book.worksheets
+        sink.rows = sum(sheet.max_row - 1 for sheet in sheets) + 1
         book.close()
 
 
