@@ -17,7 +17,6 @@ which OWASP lists.
 from collections.abc import Callable, Iterator
 from operator import call
 
-from django.db import connections
 from django.utils import translation
 
 from exports.cells import (
@@ -33,7 +32,7 @@ from exports.cells import (
     split_columns,
 )
 from exports.columns import Column, Kind, columns_for_keys
-from exports.database_cells import DATABASE_VENDORS, CsvCells, database_plan
+from exports.database_cells import CsvCells, database_reads
 from exports.models import SEPARATOR_CHARACTERS, DecimalMark, Layout
 from mycommerce.models import Store
 
@@ -139,24 +138,21 @@ def csv_chunks(
     delimiter = SEPARATOR_CHARACTERS[options.separator]
     join = delimiter.join
     by_line = options.layout == Layout.LINES
-    # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
-    read_orders, read_lines, line_annotations = order_columns, line_columns, None
     with translation.override(language):
         headers = [str(column.header) for column in order_columns + line_columns]
-        if connections[queryset.db].vendor in DATABASE_VENDORS:
-            plan = database_plan(
-                order_columns,
-                line_columns,
-                by_line=by_line,
-                cells=CsvCells(
-                    delimiter=delimiter,
-                    timezone=store.timezone,
-                    comma=options.decimal == DecimalMark.COMMA,
-                ),
-            )
-            queryset = queryset.annotate(**plan.order_annotations)
-            read_orders, read_lines = plan.order_columns, plan.line_columns
-            line_annotations = plan.line_annotations
+        # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
+        reads = database_reads(
+            queryset,
+            order_columns,
+            line_columns,
+            by_line=by_line,
+            cells=CsvCells(
+                delimiter=delimiter,
+                timezone=store.timezone,
+                comma=options.decimal == DecimalMark.COMMA,
+            ),
+        )
+        read_orders, read_lines = reads.order_columns, reads.line_columns
         order_cells = _cells(read_orders, store=store, decimal=options.decimal)
         line_cells = _cells(read_lines, store=store, decimal=options.decimal)
     summaries = _line_summaries(line_columns, decimal=options.decimal)
@@ -169,11 +165,11 @@ def csv_chunks(
     yield head.encode()
     done = 0
     for order_rows, lines_by_order in order_batches(
-        queryset=queryset,
+        queryset=reads.queryset,
         order_columns=read_orders,
         line_columns=read_lines,
         batch_size=batch_size,
-        line_annotations=line_annotations,
+        line_annotations=reads.line_annotations,
     ):
         texts: list[str] = []
         add = texts.append

@@ -14,7 +14,8 @@ SQLite, and for the related columns):
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import F, Func, TextField
+from django.db import connections
+from django.db.models import F, Func, QuerySet, TextField
 from django.db.models.expressions import Expression
 
 from exports.cells import FORMULA_TRIGGERS, LABEL_KINDS, labels_of
@@ -222,26 +223,30 @@ def _merged_literals(pieces: list[Piece]) -> list[Piece]:
 
 
 @dataclass
-class DatabasePlan:
-    """What the export reads instead of raw values: each run of the order's own columns as one
+class DatabaseReads:
+    """What the export reads: on PostgreSQL each run of the order's own columns as one
     annotated text (the related columns between them stay Python's), and, by line, each line's
-    cells as one text (after the line's raw values where they are kept)."""
+    cells as one text (after the line's raw values where they are kept); elsewhere the columns
+    themselves."""
 
+    queryset: QuerySet
     order_columns: list[Column]
-    order_annotations: dict[str, Expression]
     line_columns: list[Column]
     line_annotations: dict[str, Expression]
 
 
-def database_plan(
+def database_reads(
+    queryset: QuerySet,
     order_columns: list[Column],
     line_columns: list[Column],
     *,
     by_line: bool,
     cells: Cells,
     keep_line_values: bool = False,
-) -> DatabasePlan:
+) -> DatabaseReads:
     """Call in the export's language (the labels)."""
+    if connections[queryset.db].vendor not in DATABASE_VENDORS:
+        return DatabaseReads(queryset, order_columns, line_columns, {})
     read: list[Column] = []
     annotations: dict[str, Expression] = {}
     run: list[Column] = []
@@ -267,4 +272,4 @@ def database_plan(
         lines = [*line_columns, joined] if keep_line_values else [joined]
     else:
         line_annotations, lines = {}, line_columns
-    return DatabasePlan(read, annotations, lines, line_annotations)
+    return DatabaseReads(queryset.annotate(**annotations), read, lines, line_annotations)

@@ -32,7 +32,6 @@ from pathlib import Path
 import xlsxwriter
 from babel import Locale
 from babel.numbers import get_currency_precision, get_currency_symbol
-from django.db import connections
 from django.utils import translation
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
@@ -50,11 +49,10 @@ from exports.cells import (
 )
 from exports.columns import Column, Kind, columns_for_keys
 from exports.database_cells import (
-    DATABASE_VENDORS,
     SPACES,
     XlsxCells,
     XlsxStyles,
-    database_plan,
+    database_reads,
     text_opening,
 )
 from exports.models import DecimalMark, Layout
@@ -67,8 +65,9 @@ MAX_ROWS = 1_048_576
 EPOCH = datetime(1899, 12, 30)
 UNIX_EPOCH, UNIX_EPOCH_SERIAL = datetime(1970, 1, 1), 25569
 # What XML 1.0 refuses in a text (removed), and what a text needs escaped or removed.
-REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-SPECIAL = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+REFUSED_CHARACTERS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+REFUSED = re.compile(f"[{REFUSED_CHARACTERS}]")
+SPECIAL = re.compile(f"[&<>{REFUSED_CHARACTERS}]")
 DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 EMPTY_CELL = "<c/>"
 # Each cell of a row's XML: the text of a text cell, "" for any other.
@@ -355,21 +354,18 @@ def xlsx_write(
     by_line = options.layout == Layout.LINES and bool(line_columns)
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": str(path.parent)})
     styles = _Styles(workbook, currency=store.currency, language=language)
-    # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
-    read_orders, read_lines, line_annotations = order_columns, line_columns, None
     with translation.override(language):
         headers = [str(c.header) for c in order_columns + line_columns]
-        if connections[queryset.db].vendor in DATABASE_VENDORS:
-            plan = database_plan(
-                order_columns,
-                line_columns,
-                by_line=by_line,
-                cells=XlsxCells(timezone=store.timezone, styles=styles.cells),
-                keep_line_values=True,  # the orders sheet sums them up
-            )
-            queryset = queryset.annotate(**plan.order_annotations)
-            read_orders, read_lines = plan.order_columns, plan.line_columns
-            line_annotations = plan.line_annotations
+        # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
+        reads = database_reads(
+            queryset,
+            order_columns,
+            line_columns,
+            by_line=by_line,
+            cells=XlsxCells(timezone=store.timezone, styles=styles.cells),
+            keep_line_values=True,  # the orders sheet sums them up
+        )
+        read_orders, line_annotations = reads.order_columns, reads.line_annotations
         order_cells = _cell_functions(read_orders, store=store, styles=styles)
         line_cells = _cell_functions(line_columns, store=store, styles=styles)
         # A line's cells: those the database wrote (after the line's raw values), or ours.
@@ -390,9 +386,9 @@ def xlsx_write(
         _write_rows(
             sheets,
             order_batches(
-                queryset=queryset,
+                queryset=reads.queryset,
                 order_columns=read_orders,
-                line_columns=read_lines,
+                line_columns=reads.line_columns,
                 batch_size=batch_size,
                 line_annotations=line_annotations,
             ),

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from exports import csv_file, xlsx
+from exports import database_cells
 from exports.columns import COLUMN_KEYS
 from exports.selectors import export_selection
 from exports.services import ExportOptions, export_csv_chunks, export_xlsx_write
@@ -117,7 +117,7 @@ def test_the_database_writes_the_very_cells_python_writes(
     monkeypatch, store, tricky_orders, options
 ):
     written = export_bytes(store, **options)
-    monkeypatch.setattr(csv_file, "DATABASE_VENDORS", frozenset())
+    monkeypatch.setattr(database_cells, "DATABASE_VENDORS", frozenset())
     assert written == export_bytes(store, **options)
     # Where the database writes them, they are still neutralised and quoted.
     if connection.vendor == "postgresql" and not options:
@@ -136,7 +136,7 @@ def test_the_database_writes_the_very_xlsx_cells_python_writes(
     monkeypatch, tmp_path, store, tricky_orders, options
 ):
     written = xlsx_parts(store, tmp_path / "database.xlsx", **options)
-    monkeypatch.setattr(xlsx, "DATABASE_VENDORS", frozenset())
+    monkeypatch.setattr(database_cells, "DATABASE_VENDORS", frozenset())
     assert written == xlsx_parts(store, tmp_path / "python.xlsx", **options)
     if connection.vendor == "postgresql" and not options:
         lines = written["xl/worksheets/sheet2.xml"].decode()
