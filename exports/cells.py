@@ -134,7 +134,8 @@ def order_batches(
 
 
 # The server works on the next batch (and writes its cells) while Python joins this one's;
-# SQLite works in this process, under the same lock as Python.
+# SQLite works in this process: a thread of its own only made it wait on Python's lock (an
+# export at a million orders 15 % slower).
 READ_AHEAD_VENDORS = frozenset({"postgresql"})
 
 

@@ -3,9 +3,9 @@
 Every cell is quoted (RFC 4180, as csv.QUOTE_ALL writes it): LibreOffice's import dialog ticks
 comma, semicolon and tab together by default, and only quotes keep "106,90" in one cell then.
 Dates and times are the store's wall-clock time as `YYYY-MM-DD HH:MM:SS` (and `YYYY-MM-DD` for
-a date), which LibreOffice and Excel both read as dates. On PostgreSQL the database writes
-the cells of the order's and the line's own columns, the very same text (database_cells.py),
-and the next batch is read while this one is written (cells.read_ahead).
+a date), which LibreOffice and Excel both read as dates. The database writes the cells of the
+order's and the line's own columns, the very same text (database_cells.py); on PostgreSQL the
+next batch is read while this one is written (cells.read_ahead).
 
 Formula neutralising is our own, not defusedcsv's: each column's kind is known here, so
 amounts, counts and dates are never touched and text always is, where defusedcsv guesses per
@@ -140,7 +140,7 @@ def csv_chunks(
     by_line = options.layout == Layout.LINES
     with translation.override(language):
         headers = [str(column.header) for column in order_columns + line_columns]
-        # What is read: the columns themselves, or on PostgreSQL the cells it wrote.
+        # What is read: the cells the database wrote, or the columns themselves.
         reads = database_reads(
             queryset,
             order_columns,

@@ -1,10 +1,13 @@
-"""On PostgreSQL the database writes the cells of the order's and line's own columns: the file
-(CSV, or each part of the XLSX) must be byte for byte the one Python writes from the raw values
-(which it does on SQLite)."""
+"""The database writes the cells of the order's and line's own columns (PostgreSQL those of
+the CSV and the XLSX, SQLite those of the CSV): the file (CSV, or each part of the XLSX) must be
+byte for byte the one Python writes from the raw values."""
 
+import random
+import sqlite3
 import zipfile
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -120,7 +123,7 @@ def test_the_database_writes_the_very_cells_python_writes(
     monkeypatch.setattr(database_cells, "DATABASE_VENDORS", frozenset())
     assert written == export_bytes(store, **options)
     # Where the database writes them, they are still neutralised and quoted.
-    if connection.vendor == "postgresql" and not options:
+    if not options:
         text = written.decode("utf-8-sig")
         assert '"\'=HYPERLINK(""http://x"")"' in text
         assert '"\'+33 6 12 34 56 78"' in text and '"-5,00"' in text
@@ -143,6 +146,41 @@ def test_the_database_writes_the_very_xlsx_cells_python_writes(
         assert '<t>=HYPERLINK("http://x")</t>' in lines  # a text, never a formula
         assert "<t>Ça coûte 5 € 🙂</t>" in lines and '<t xml:space="preserve">\tTab</t>' in lines
         assert "<v>-5.00</v>" in lines
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/Paris",
+        "America/New_York",
+        "Australia/Lord_Howe",  # half an hour of summer time
+        "America/Sao_Paulo",  # no summer time since 2019
+        "Pacific/Apia",  # skipped 30 December 2011
+        "Asia/Kolkata",
+        "UTC",
+    ],
+)
+def test_sqlite_finds_the_store_wall_clock_time_python_finds(zone):
+    """Each second either side of every change of offset from 1970 to 2100, and times at
+    random, read by SQLite (which knows no time zones) as Python reads them."""
+    changes = [since for since, _ in database_cells._offset_changes(zone)]
+    times = [since + timedelta(seconds=step) for since in changes[1:] for step in (-1, 0, 1)]
+    draw = random.Random(zone)
+    times += [
+        datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=draw.randrange(130 * 365 * 86400))
+        for _ in range(500)
+    ]
+    texts = [moment.strftime("%Y-%m-%d %H:%M:%S.%f") for moment in times]
+    offset = database_cells.sqlite_utc_offset(zone).format("at")
+    with sqlite3.connect(":memory:") as database:
+        database.execute("CREATE TABLE times (at TEXT)")
+        database.executemany("INSERT INTO times VALUES (?)", [(text,) for text in texts])
+        read = [row[0] for row in database.execute(f"SELECT datetime(at, {offset}) FROM times")]
+    tz = ZoneInfo(zone)
+    assert read == [moment.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") for moment in times]
+    if zone == "Europe/Paris":  # summer time since 1976, to the second
+        assert len(changes) == 1 + 2 * (2100 - 1976)
+        assert changes[-1] == datetime(2099, 10, 25, 1, tzinfo=UTC)
 
 
 @pytest.mark.django_db(transaction=True)
