@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models import QuerySet
 
 from exports.columns import Column, Kind
+from exports.models import DecimalMark
 from exports.selectors import export_row_batches
 from orders.models import Order
 from orders.statuses import FulfillmentStatus, PaymentStatus
@@ -58,6 +59,20 @@ def local_date_reader(tz_name: str) -> Callable[[object], date | None]:
         return None if moment is None else moment.date()
 
     return read
+
+
+def money_text(decimal: str) -> Callable[[object], str]:
+    """An amount as text with two decimals and the chosen mark ("" for none). Decimal
+    (PostgreSQL) or int/float holding 2 decimals (SQLite): both print exactly."""
+    comma = decimal == DecimalMark.COMMA
+
+    def money(value) -> str:
+        if value is None:
+            return ""
+        text = format(value, ".2f")
+        return text.replace(".", ",") if comma else text
+
+    return money
 
 
 def rate_text(value) -> str:

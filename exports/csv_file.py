@@ -27,6 +27,7 @@ from exports.cells import (
     labels_of,
     local_date_reader,
     local_datetime_reader,
+    money_text,
     order_batches,
     rate_text,
     split_columns,
@@ -64,22 +65,9 @@ def _number(value) -> str:
     return EMPTY if value is None else f'"{value}"'
 
 
-def _money_text(decimal: str) -> Callable[[object], str]:
-    # Decimal (PostgreSQL) or int/float holding 2 decimals (SQLite): both print exactly.
-    comma = decimal == DecimalMark.COMMA
-
-    def money(value) -> str:
-        if value is None:
-            return ""
-        text = format(value, ".2f")
-        return text.replace(".", ",") if comma else text
-
-    return money
-
-
 def _cells(columns: list[Column], *, store: Store, decimal: str) -> list[Callable]:
     """One function per column turning a raw database value into its quoted cell."""
-    money = _money_text(decimal)
+    money = money_text(decimal)
     comma = decimal == DecimalMark.COMMA
     read_datetime = local_datetime_reader(store.timezone)
     read_date = local_date_reader(store.timezone)
@@ -113,7 +101,7 @@ def _cells(columns: list[Column], *, store: Store, decimal: str) -> list[Callabl
 
 def _line_summaries(columns: list[Column], *, decimal: str) -> list[Callable]:
     """Layout `orders`: each line column summarised over the order's lines."""
-    money = _money_text(decimal)
+    money = money_text(decimal)
     summarise = {
         "sku": lambda values: _text(LIST_SEPARATOR.join(values)),
         "name": lambda values: _text(LIST_SEPARATOR.join(values)),

@@ -145,7 +145,8 @@ class CsvCells:
 @lru_cache(maxsize=32)
 def sqlite_utc_offset(timezone: str) -> str:
     """SQL giving the datetime() modifier (`'+3600 seconds'`) of the zone's offset from UTC at
-    the time `{0}` (Django's UTC text): a binary search over the zone's changes of offset."""
+    the time `{0}` (Django's UTC text): a binary search over the zone's changes of offset
+    (before 1970 the offset of 1970, after 2100 the last one of 2099)."""
     changes = _offset_changes(timezone)
 
     def search(start: int, end: int) -> str:

@@ -43,6 +43,7 @@ from exports.cells import (
     labels_of,
     local_date_reader,
     local_datetime_reader,
+    money_text,
     order_batches,
     rate_text,
     split_columns,
@@ -55,7 +56,7 @@ from exports.database_cells import (
     database_reads,
     text_opening,
 )
-from exports.models import DecimalMark, Layout
+from exports.models import Layout
 from exports.zip_parts import DeflatedPart, ZipWriter
 from mycommerce.models import Store
 from mycommerce.money import babel_locale
@@ -198,14 +199,9 @@ def _cell_functions(columns: list[Column], *, store: Store, styles: _Styles) -> 
 
 def _summary_functions(columns: list[Column], *, styles: _Styles, decimal: str) -> list[Callable]:
     """Layout `orders`: each line column summarised over the order's lines."""
-    comma = decimal == DecimalMark.COMMA
     maker = _CellMaker(styles.index["text"])
     money = styles.index["money"]
-
-    @bounded_cache
-    def price(value) -> str:
-        text = format(value, ".2f")
-        return text.replace(".", ",") if comma else text
+    price = bounded_cache(money_text(decimal))
 
     summarise = {
         "sku": lambda values: maker.text(LIST_SEPARATOR.join(values)),
