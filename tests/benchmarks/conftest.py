@@ -31,7 +31,10 @@ def pytest_sessionstart(session):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if not getattr(session.config, "_bench_report_owner", False) or not report.results():
+    if not getattr(session.config, "_bench_report_owner", False):
+        return
+    _drop_postgres_test_database()
+    if not report.results():
         return
     table, all_met = report.write(machine())
     print("\n\n" + table)
@@ -39,3 +42,16 @@ def pytest_sessionfinish(session, exitstatus):
     if not all_met and exitstatus == pytest.ExitCode.OK:
         print("Some goals are missed (see the verdicts above).")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _drop_postgres_test_database() -> None:
+    """The test database the benchmark files shared on PostgreSQL, if one was made."""
+    from tests.benchmarks.list_timing import postgres_test_database, postgres_unavailable
+    from tests.benchmarks.seeding import POSTGRES_URL
+
+    if postgres_unavailable():
+        return
+    import psycopg
+
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as server:
+        server.execute(f'DROP DATABASE IF EXISTS "{postgres_test_database()}" WITH (FORCE)')

@@ -4,7 +4,8 @@ PostgreSQL, and timings of a page, of its SQL replayed, and of a bare SQL query.
     BENCH_ORDERS=10000,100000,1000000   the sizes (the default; tests/benchmarks/sizes.py);
                                         BENCH_ORDERS=20000 for a quick run
     BENCH_RUNS=7                        runs of each timing (the median is printed); 5 at a
-                                        million orders and more unless BENCH_RUNS is set
+                                        million orders and more, 4 in the quick run,
+                                        unless BENCH_RUNS is set
     BENCH_POSTGRES_URL=postgres://…     also run on that PostgreSQL server (bench_orders_<N>)
 """
 
@@ -14,16 +15,17 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.db import connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from tests.benchmarks import report
 from tests.benchmarks.seeding import POSTGRES_URL, seeded_database, seeded_postgres_url
+from tests.benchmarks.sizes import quick_default
 
-RUNS = int(os.environ.get("BENCH_RUNS", "7"))
+RUNS = int(quick_default("BENCH_RUNS", "7", "4"))
 # At a million orders a page's runs spread little and each costs up to a second (the admin's
 # counts, icontains): 5 runs, alternated as ever, keep the full run within its half hour.
 LARGE_RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -72,15 +74,24 @@ def on_postgres_only(path: str, group: str, name: str) -> bool:
     return False
 
 
+def postgres_test_database() -> str:
+    """The test database of this run's benchmarks on PostgreSQL: a name of the run's own, so
+    that no database of that server is ever reused or dropped by mistake. Migrated by the first
+    benchmark file, reused by the others (a migration costs some twenty seconds), dropped when
+    the run ends (tests/benchmarks/conftest.py)."""
+    return f"test_bench_{os.environ.get(report.OWNER) or os.getpid()}"
+
+
 def rerun_on_postgres(path: str) -> None:
-    """From the SQLite run: the same benchmark file again on BENCH_POSTGRES_URL, if set. Its
-    test database has a name of this run's own (made and dropped by pytest-django), so no
-    database of that server is ever reused or dropped by mistake."""
+    """From the SQLite run: the same benchmark file again on BENCH_POSTGRES_URL, if set."""
     if connection.vendor != "sqlite" or not POSTGRES_URL:
         return
-    name = f"test_bench_{Path(path).stem}_{os.getpid()}"
-    env = {**os.environ, "DATABASE_URL": POSTGRES_URL, "TEST_DATABASE_NAME": name}
-    command = [sys.executable, "-m", "pytest", path, "-s", "-q", "--no-header"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": POSTGRES_URL,
+        "TEST_DATABASE_NAME": postgres_test_database(),
+    }
+    command = [sys.executable, "-m", "pytest", path, "-s", "-q", "--no-header", "--reuse-db"]
     command += ["-p", "no:randomly", "-p", "no:cacheprovider", "-o", "addopts="]
     result = subprocess.run(command, env=env, capture_output=True, text=True)
     print(result.stdout[-20000:], result.stderr[-3000:])

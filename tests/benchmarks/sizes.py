@@ -6,9 +6,9 @@ import: the benchmarks' child processes read it too).
     BENCH_ORDERS=20000                  the quick run: one size, and QUICK (below)
 
 QUICK (the largest size at most 20,000): the benchmarks whose work is not a number of orders
-(carts, invoices, the load, the numbering, the tracking column) take smaller defaults too, so
-that the quick run stays within a few minutes; each of their own variables still wins. Their
-goals are the same.
+(carts, invoices, the load, the tracking column), the export's peer and every-column sizes
+and the list's runs take smaller defaults too, so that the quick run stays within five
+minutes; each of their own variables still wins. Their goals are the same.
 """
 
 import os

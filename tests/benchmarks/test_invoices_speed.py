@@ -16,8 +16,8 @@ Each measurement runs in its own process, so its peak memory (ru_maxrss, which c
 WeasyPrint's C allocations, unlike tracemalloc) is its own; with 2 processes the figure is
 the largest of the parent and its render workers.
 
-    BENCH_INVOICES=100,1000 (default; 100 in the quick run, tests/benchmarks/sizes.py)
-    BENCH_TEMPLATE_ORDERS=20 (default; 10 in the quick run)
+    BENCH_INVOICES=100,1000 (default; 50 in the quick run, tests/benchmarks/sizes.py)
+    BENCH_TEMPLATE_ORDERS=10 (default; 5 in the quick run)  BENCH_RUNS=3 (2 in the quick run)
     make bench
     # or: .venv/bin/python -m pytest tests/benchmarks/test_invoices_speed.py -s -o addopts=""
 
@@ -40,9 +40,9 @@ from tests.benchmarks.seeding import seeded_database
 from tests.benchmarks.sizes import quick_default
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-BENCH_INVOICES = [int(n) for n in quick_default("BENCH_INVOICES", "100,1000", "100").split(",")]
-BENCH_TEMPLATE_ORDERS = int(quick_default("BENCH_TEMPLATE_ORDERS", "20", "10"))
-BENCH_RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+BENCH_INVOICES = [int(n) for n in quick_default("BENCH_INVOICES", "100,1000", "50").split(",")]
+BENCH_TEMPLATE_ORDERS = int(quick_default("BENCH_TEMPLATE_ORDERS", "10", "5"))
+BENCH_RUNS = int(quick_default("BENCH_RUNS", "3", "2"))
 BENCH_DIR = Path(__file__).resolve().parent
 
 

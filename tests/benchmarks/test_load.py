@@ -4,7 +4,7 @@ list, a page further, a search, an order's page, a status change on it, and an e
 page of orders. Prints requests per second, p50/p95/p99 (all requests, and per kind) and the
 errors; loopback only, bounded in time.
 
-    BENCH_LOAD_CLIENTS=8  BENCH_LOAD_SECONDS=60 (20 in the quick run)  BENCH_LOAD_WORKERS=2
+    BENCH_LOAD_CLIENTS=8  BENCH_LOAD_SECONDS=60 (10 in the quick run)  BENCH_LOAD_WORKERS=2
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres make bench
 
 On the largest of BENCH_ORDERS (tests/benchmarks/sizes.py), seeded once. Each client
@@ -32,7 +32,7 @@ from tests.benchmarks.serving import Member, free_port, signed_in_session, start
 from tests.benchmarks.sizes import LARGEST, quick_default
 
 CLIENTS = int(os.environ.get("BENCH_LOAD_CLIENTS", "8"))
-SECONDS = float(quick_default("BENCH_LOAD_SECONDS", "60", "20"))
+SECONDS = float(quick_default("BENCH_LOAD_SECONDS", "60", "10"))
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "2"))
 SCENARIO = f"{CLIENTS} clients × {SECONDS:g} s, gunicorn {WORKERS} workers"
 # What each client does, in turn: a merchant's day is mostly reading.

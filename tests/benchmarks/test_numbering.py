@@ -4,12 +4,11 @@ Each allocation is one transaction taking one number (`numbering_allocate`), all
 the same store: the writers queue on the store's counter row. Prints the 8-writer
 throughput as a ratio of the 1-writer baseline, and the peak memory.
 
-BENCH_ALLOCATIONS scales it (default 2,000 allocations per run). When the suite does
-not run on PostgreSQL, this file re-runs itself on BENCH_POSTGRES_URL; without it (or with no
-server there) the report says the scenario was skipped, and why.
+BENCH_ALLOCATIONS scales it (default 2,000 allocations per run, 500 in the quick run). When
+the suite does not run on PostgreSQL, this file re-runs itself on BENCH_POSTGRES_URL; without
+it (or with no server there) the report says the scenario was skipped, and why.
 """
 
-import os
 import resource
 import threading
 import time
@@ -20,9 +19,10 @@ from django.db import connection, transaction
 from numbering.services import numbering_allocate
 from tests.benchmarks import report
 from tests.benchmarks.list_timing import on_postgres_only
+from tests.benchmarks.sizes import quick_default
 from tests.factories import StoreFactory
 
-ALLOCATIONS = int(os.environ.get("BENCH_ALLOCATIONS", "2000"))
+ALLOCATIONS = int(quick_default("BENCH_ALLOCATIONS", "2000", "500"))
 WRITERS = 8
 SCENARIO = ("numbering", f"numbering_allocate, {WRITERS} writers")
 

@@ -4,7 +4,7 @@ export), then with the shipping columns alone, each without and with the trackin
 more query per batch of 5,000 and a URL per order), alternated and repeated in the same run;
 each figure is the best of its runs; the peak memory is traced in a run of its own.
 
-    BENCH_TRACKING_ORDERS=50000 (default; 10,000 in the quick run, tests/benchmarks/sizes.py)
+    BENCH_TRACKING_ORDERS=50000 (default; 5,000 in the quick run, tests/benchmarks/sizes.py)
     BENCH_REPEAT=3 (default)
     .venv/bin/python -m pytest tests/benchmarks/test_tracking_export.py -s -o addopts=""
 """
@@ -23,7 +23,7 @@ from tests.benchmarks import report
 from tests.benchmarks.sizes import quick_default
 from tests.factories import StoreFactory
 
-ORDERS = int(quick_default("BENCH_TRACKING_ORDERS", "50000", "10000"))
+ORDERS = int(quick_default("BENCH_TRACKING_ORDERS", "50000", "5000"))
 REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
 NUMBERS = {
     "colissimo": "6A{:011d}",
