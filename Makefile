@@ -63,7 +63,7 @@ test: system-browser messages check lint
 
 bench: system messages
 	$(PY) -m pip install --quiet -e ".[test,bench]"
-	$(PY) -m pytest tests/benchmarks -s -p no:randomly --no-header -q -o addopts=""
+	$(PY) -m pytest tests/benchmarks -s -p no:randomly --no-header -q -o addopts="" --durations=0
 
 clean:
 	rm -rf $(VENV) var staticfiles
