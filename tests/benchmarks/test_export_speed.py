@@ -45,7 +45,7 @@ from tests.benchmarks.sizes import LARGEST, SIZES, quick_default
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_ORDERS = LARGEST
-# django-import-export holds everything in memory, at some 5,000 rows a second.
+# django-import-export holds everything in memory, at some 3,000 rows a second.
 BENCH_IE_ORDERS = min(int(quick_default("BENCH_IE_ORDERS", "20000", "2000")), BENCH_ORDERS)
 SMALL_ORDERS = min(10_000, BENCH_ORDERS)
 # Every column (timeline dates, refunds, notes, discounts, taxes read per batch) is 4 to 5
@@ -54,7 +54,7 @@ SMALL_ORDERS = min(10_000, BENCH_ORDERS)
 # the growth from it to a million is the join's columns').
 WIDE_ORDERS = min(int(quick_default("BENCH_WIDE_ORDERS", "50000", "5000")), BENCH_ORDERS)
 # On PostgreSQL the XLSX is measured against our CSV at the size below the largest (the rate
-# hardly moves with the size: see the CSV's growth), which spares the full run eight minutes.
+# hardly moves with the size: see the CSV's growth), which spares the full run three minutes.
 PG_XLSX_ORDERS = ([size for size in SIZES if size < BENCH_ORDERS] or [BENCH_ORDERS])[-1]
 # Two rounds after the warming one (the export at a million orders is most of the full run);
 # one in the quick run, where starting each measurement's process is most of the time.
