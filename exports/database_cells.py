@@ -122,7 +122,8 @@ class CsvCells:
         self.separator, self.timezone, self.comma = delimiter, timezone, comma
 
     def writes(self, column: Column) -> bool:
-        return column.kind in self.CONTENTS["sqlite"] or column.kind in LABEL_KINDS
+        # Both databases write the same kinds.
+        return column.kind in self.CONTENTS["postgresql"] or column.kind in LABEL_KINDS
 
     def cell(self, column: Column, *, vendor: str) -> list[Piece]:
         return [_literal('"'), *self._contents(column, vendor), _literal('"')]
@@ -180,7 +181,7 @@ def _offset_changes(timezone: str) -> tuple[tuple[datetime, int], ...]:
     moment, current = OFFSETS_FROM, changes[0][1]
     while moment < OFFSETS_UNTIL:
         following = moment + day
-        if offset(following) != current:
+        if (later := offset(following)) != current:
             before, after = moment, following  # it changes after `before`, by `after`
             while after - before > second:
                 middle = before + second * ((after - before) // second // 2)
@@ -188,7 +189,7 @@ def _offset_changes(timezone: str) -> tuple[tuple[datetime, int], ...]:
                     before = middle
                 else:
                     after = middle
-            current = offset(after)
+            current = later  # no zone changes twice in a day
             changes.append((after, current))
         moment = following
     return tuple(changes)
