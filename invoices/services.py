@@ -41,7 +41,7 @@ from orders.models import Order, OrderEvent
 
 # Up to this many orders the PDF is the answer itself; above, a background job makes it.
 DIRECT_LIMIT = 20
-# Orders per WeasyPrint document: memory stays bounded, pypdf merges the chunks.
+# Orders per WeasyPrint document: memory stays bounded, pikepdf merges the chunks.
 CHUNK_SIZE = 50
 MAX_BATCH = 10_000
 DOCUMENTS_TEMPLATE = "invoices/documents.html"
