@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,9 @@ from mycommerce.models import Store
 from orders.carriers import carrier_choices, order_tracking_url
 from orders.statuses import (
     FULFILLMENT_BADGE,
+    FULFILLMENT_LABELS,
     PAYMENT_BADGE,
+    PAYMENT_LABELS,
     FulfillmentStatus,
     PaymentStatus,
 )
@@ -188,6 +191,12 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def get_payment_status_display(self) -> str:
+        return force_str(PAYMENT_LABELS.get(self.payment_status, self.payment_status))
+
+    def get_fulfillment_status_display(self) -> str:
+        return force_str(FULFILLMENT_LABELS.get(self.fulfillment_status, self.fulfillment_status))
 
     @property
     def payment_badge(self) -> str:

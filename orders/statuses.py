@@ -26,6 +26,11 @@ class FulfillmentStatus(models.TextChoices):
     RETURNED = "returned", pgettext_lazy("fulfillment status", "Returned")
 
 
+# Each status's label: read per row of the list, where Django's get_FOO_display would rebuild
+# the field's choices as a dict at each call.
+PAYMENT_LABELS = dict(PaymentStatus.choices)
+FULFILLMENT_LABELS = dict(FulfillmentStatus.choices)
+
 # Bootstrap colour of each status badge.
 PAYMENT_BADGE = {
     PaymentStatus.AWAITING_PAYMENT: "warning",
