@@ -14,6 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -183,16 +184,18 @@ def measure_page(
         for query in (captured.captured_queries if captured else [])
         if any(table in query["sql"] for table in LIST_TABLES)
     ]
+
+    def replay_queries() -> None:
+        for sql, _ in queries:
+            run_sql(sql)
+
     return {
+        "replay": replay_queries,
         "request_ms": statistics.median(request_runs) if request_runs else None,
         "request_runs": request_runs,
         "cpu_ms": cpu_ms,
         "queries": len(captured) if captured is not None else None,
-        "sql_runs": (
-            sql_runs := runs_ms(lambda: [run_sql(sql) for sql, _ in queries], runs)
-            if replay
-            else []
-        ),
+        "sql_runs": (sql_runs := runs_ms(replay_queries, runs) if replay else []),
         "sql_ms": statistics.median(sql_runs) if sql_runs else None,
         "response": responses[-1],
     }
@@ -205,9 +208,15 @@ def run_sql(sql: str, params=None) -> list:
         return cursor.fetchall()
 
 
-def bare_runs(sql: str, params, runs: int = RUNS) -> list[float]:
-    return runs_ms(lambda: run_sql(sql, params), runs)
-
-
-def bare_ms(sql: str, params) -> float:
-    return statistics.median(bare_runs(sql, params))
+def alternated_runs_ms(functions: dict[str, Callable], runs: int = RUNS) -> dict[str, list]:
+    """Each function called once to warm the caches, then each in turn, `runs` times: the
+    machine's noise falls on all of them alike. Their times in ms."""
+    for function in functions.values():
+        function()
+    timings: dict[str, list[float]] = {name: [] for name in functions}
+    for _ in range(runs):
+        for name, function in functions.items():
+            started = time.perf_counter()
+            function()
+            timings[name].append((time.perf_counter() - started) * 1000)
+    return timings
