@@ -51,9 +51,8 @@ def pdf_file_from_html(html: str, path: str) -> str:
 
 def pdf_merge_files(*, paths: Iterable[Path], target: Path) -> Path:
     """The pages of `paths` in one PDF, with the first one's document information (its title).
-    qpdf copies each page's objects as they are: some twenty times faster than parsing them
-    in Python (0.03 s against 0.56 s for a hundred invoices), and the fonts are not copied
-    again for each page."""
+    qpdf copies each page's objects as they are: some twenty times faster than pypdf, which
+    parses them in Python (0.03 s against 0.56 s for a hundred invoices)."""
     import pikepdf
 
     sources = [pikepdf.open(path) for path in paths]

@@ -289,7 +289,7 @@ def test_intake_api_and_reminder_run(settings):
     )
     print(
         f"\nIntake API on PostgreSQL, gunicorn {WORKERS} sync workers on the loopback, "
-        f"{API_REQUESTS} requests per phase, 8 clients and threads: medians of {RUNS} runs:"
+        f"{API_REQUESTS} requests per phase, {CLIENTS} clients and threads: medians of {RUNS} runs:"
         f"\n  cart upserts (PUT):  1 client {one[0]:7.0f}/s   {CLIENTS} clients {eight[0]:7.0f}/s"
         f" ({eight[0] / one[0]:.2f} x)"
         f"\n  checkouts (POST):    1 client {one[1]:7.0f}/s   {CLIENTS} clients {eight[1]:7.0f}/s"
