@@ -5,11 +5,11 @@
    `order_create` alone (no HTTP, no cart) with 1 and 8 threads, in the same run: the 8
    clients and the 8 threads in turn, BENCH_RUNS times (3; 2 in the quick run);
 2. reminder runs (`reminders_run`), BENCH_RUNS times, each over BENCH_REMINDER_CARTS newly
-   abandoned carts (default 5,000): the time and e-mails per second, the e-mails rendered,
+   abandoned carts (default 3,000): the time and e-mails per second, the e-mails rendered,
    recorded and delivered (serialised as for SMTP, then dropped) by the immediate task
    backend. A run goes through the carts in batches: its rate is that of a larger run.
 
-    BENCH_API_REQUESTS=200 (per phase and run)  BENCH_REMINDER_CARTS=5000  make bench
+    BENCH_API_REQUESTS=120 (per phase and run)  BENCH_REMINDER_CARTS=3000  make bench
     (50 requests and 500 carts in the quick run, tests/benchmarks/sizes.py)
 
 When the suite does not run on PostgreSQL, this file re-runs itself on BENCH_POSTGRES_URL;
@@ -41,8 +41,8 @@ from tests.benchmarks.serving import free_port, start_gunicorn
 from tests.benchmarks.sizes import quick_default
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-API_REQUESTS = int(quick_default("BENCH_API_REQUESTS", "200", "50"))
-REMINDER_CARTS = int(quick_default("BENCH_REMINDER_CARTS", "5000", "500"))
+API_REQUESTS = int(quick_default("BENCH_API_REQUESTS", "120", "50"))
+REMINDER_CARTS = int(quick_default("BENCH_REMINDER_CARTS", "3000", "500"))
 RUNS = int(quick_default("BENCH_RUNS", "3", "2"))
 CLIENTS = 8
 WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))

@@ -15,8 +15,8 @@ process, so its peak memory is its own.
     BENCH_ORDERS=10000,100000,1000000 (default; tests/benchmarks/sizes.py): every comparison
         at the largest size; our CSV's rate (SQLite, and PostgreSQL when it answers) at each
         of the other sizes too, on that size's seeded database, for the growth table
-    BENCH_IE_ORDERS=20000 (default, 2,000 in the quick run; capped at the largest size)
-    BENCH_WIDE_ORDERS=50000 (default, 5,000 in the quick run; capped at the largest size):
+    BENCH_IE_ORDERS=10000 (default, 2,000 in the quick run; capped at the largest size)
+    BENCH_WIDE_ORDERS=25000 (default, 5,000 in the quick run; capped at the largest size):
         the size of the exports with every column
     BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres (the COPY side; without
         it the report says it was skipped); its XLSX at the size below the largest
@@ -47,13 +47,13 @@ from tests.benchmarks.sizes import LARGEST, SIZES, quick_default
 BASE_DIR = Path(__file__).resolve().parents[2]
 BENCH_ORDERS = LARGEST
 # django-import-export holds everything in memory, at some 3,000 rows a second.
-BENCH_IE_ORDERS = min(int(quick_default("BENCH_IE_ORDERS", "20000", "2000")), BENCH_ORDERS)
+BENCH_IE_ORDERS = min(int(quick_default("BENCH_IE_ORDERS", "10000", "2000")), BENCH_ORDERS)
 SMALL_ORDERS = min(10_000, BENCH_ORDERS)
 # Every column (timeline dates, refunds, notes, discounts, taxes read per batch) is 4 to 5
 # times slower per row than the join's columns: at a million orders its CSV and XLSX would
 # take some ten minutes a round on 2 cores. Measured at this size instead (no goal reads them;
 # the growth from it to a million is the join's columns').
-WIDE_ORDERS = min(int(quick_default("BENCH_WIDE_ORDERS", "50000", "5000")), BENCH_ORDERS)
+WIDE_ORDERS = min(int(quick_default("BENCH_WIDE_ORDERS", "25000", "5000")), BENCH_ORDERS)
 # On PostgreSQL the XLSX is measured against our CSV at the size below the largest (the rate
 # hardly moves with the size: see the CSV's growth), which spares the full run three minutes.
 PG_XLSX_ORDERS = ([size for size in SIZES if size < BENCH_ORDERS] or [BENCH_ORDERS])[-1]
