@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -23,6 +24,7 @@ from django.db import connection
 from django.middleware.csrf import _get_new_csrf_string
 
 from mycommerce.services import SESSION_STORE_KEY
+from tests.benchmarks.list_timing import alternated_runs_ms
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -169,12 +171,6 @@ def alternated_requests_ms(requests: dict[str, tuple[Member, str]], runs: int) -
         status, _ = member.send("GET", path)
         assert status == 200, (path, status)
 
-    for member, path in requests.values():
-        get(member, path)
-    timings: dict[str, list[float]] = {label: [] for label in requests}
-    for _ in range(runs):
-        for label, (member, path) in requests.items():
-            started = time.perf_counter()
-            get(member, path)
-            timings[label].append((time.perf_counter() - started) * 1000)
-    return timings
+    return alternated_runs_ms(
+        {label: partial(get, member, path) for label, (member, path) in requests.items()}, runs
+    )

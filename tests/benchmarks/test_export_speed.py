@@ -22,7 +22,7 @@ process, so its peak memory is its own.
         it the report says it was skipped); its XLSX at the size below the largest
     BENCH_REPEAT=2 (default, 1 in the quick run: every measurement in turn, after each
         database is warmed; each figure is the median run's; the XLSX at the largest size,
-        100 s a run at a million orders, in the first round only)
+        one to two minutes a run at a million orders, in the first round only)
     make bench
     # or: .venv/bin/python -m pytest tests/benchmarks/test_export_speed.py -s -o addopts=""
     # one measurement: .venv/bin/python -m tests.benchmarks.test_export_speed MODE URL ORDERS

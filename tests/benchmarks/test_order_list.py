@@ -164,9 +164,9 @@ def served_pair(store: Store):
 
 def test_order_list_against_bare_sql_and_admin_changelist(django_db_blocker):
     """Each page of `pages()`: its list queries replayed against the bare SQL of the same rows
-    (in this process, in turn), and the page through gunicorn against the admin changelist of the
-    same store, alternated, `runs_at(size)` times (served_pair says why one worker); a page
-    whose counts come by a second request has that request timed too (in the note)."""
+    (in this process), and the page through gunicorn against the admin changelist of the same
+    store, each pair alternated, `runs_at(size)` times (served_pair says why one worker); a
+    page whose counts come by a second request has that request timed too (in the note)."""
     rerun_on_postgres(__file__)
     for size in SIZES:
         with bench_database(size, django_db_blocker):

@@ -77,7 +77,7 @@ def icontains(monkeypatch):
         finally:
             if postgres:
                 with connection.cursor() as cursor:
-                    cursor.execute("SET statement_timeout = 0")
+                    cursor.execute("RESET statement_timeout")
 
 
 def icontains_page(client: Client, url: str, monkeypatch, runs: int) -> dict | None:
