@@ -1,6 +1,7 @@
 """Reads of the rows related to a batch of exported orders: their timeline's dates, refunds,
 notes, discounts, taxes, VAT per rate and invoice numbers, each in one query (the VAT per
-rate in four) per batch, never one per order."""
+rate in four) per batch, never one per order; and the tracking links, made from the order's
+own fields read with its row."""
 
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -14,7 +15,7 @@ from exports.columns import TAX_SLOTS, VAT_SLOTS, Source
 from invoices.figures import order_figures
 from invoices.models import Invoice
 from mycommerce.models import Store
-from orders.carriers import tracking_url
+from orders.carriers import tracking_url_fill, tracking_url_template
 from orders.models import Order, OrderDiscount, OrderEvent, OrderLine, OrderNote, OrderTax, Refund
 from orders.statuses import FulfillmentStatus, PaymentStatus
 
@@ -158,25 +159,26 @@ def _taxes(ids: list[int]) -> dict[int, tuple]:
     return taxes
 
 
-def _tracking_urls(ids: list[int]) -> dict[int, tuple]:
-    """Each tracked order's carrier page (orders/carriers.py), from one query per batch (and
-    one for the stores' "Other" templates: a batch is one store's)."""
-    fields = ("pk", "store_id", "carrier_code", "carrier", "tracking_number", "shipping_postcode")
-    rows = raw_rows(Order.objects.filter(of_orders(Order, ids)).order_by().values_list(*fields))
-    templates = dict(
-        Store.objects.filter(pk__in={row[1] for row in rows if row[4]}).values_list(
+def _tracking_urls(rows: list[tuple]) -> dict[int, tuple]:
+    """Each tracked order's carrier page (orders/carriers.py): each carrier's address looked
+    up once a batch, the stores' "Other" templates in one query (a batch is one store's)."""
+    others = dict(
+        Store.objects.filter(pk__in={row[0] for row in rows if row[3]}).values_list(
             "pk", "tracking_url_template"
         )
     )
+    templates: dict[tuple, str] = {}
     urls = {}
-    for pk, store_id, code, name, number, postcode in rows:
-        url = number and tracking_url(
-            code=code,
-            name=name,
-            number=number,
-            postcode=postcode,
-            other_template=templates.get(store_id, ""),
-        )
+    for store_id, code, name, number, postcode, pk in rows:
+        if not number:
+            continue
+        key = (store_id, code, name)
+        template = templates.get(key)
+        if template is None:
+            template = templates[key] = tracking_url_template(
+                code=code, name=name, other_template=others.get(store_id, "")
+            )
+        url = tracking_url_fill(template, number=number, postcode=postcode)
         if url:
             urls[pk] = (url,)
     return urls
@@ -255,13 +257,27 @@ def _invoice_numbers(ids: list[int]) -> dict[int, tuple]:
     return numbers
 
 
+# The other sources' readers, one query (or a few) per batch of order ids.
 SOURCE_READERS: dict[str, Callable[[list[int]], dict[int, tuple]]] = {
     Source.EVENTS: _event_dates,
     Source.REFUNDS: _refunds,
     Source.NOTES: _joined(OrderNote, "text"),
     Source.DISCOUNTS: _joined(OrderDiscount, "label"),
     Source.TAXES: _taxes,
-    Source.TRACKING: _tracking_urls,
     Source.VAT_RATES: _vat_rates,
     Source.INVOICES: _invoice_numbers,
+}
+# The sources made from the order's own fields, read with its row (no query of their own):
+# each reader gets, per order, these fields then the pk.
+ROW_SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
+    Source.TRACKING: (
+        "store_id",
+        "carrier_code",
+        "carrier",
+        "tracking_number",
+        "shipping_postcode",
+    ),
+}
+ROW_SOURCE_READERS: dict[str, Callable[[list[tuple]], dict[int, tuple]]] = {
+    Source.TRACKING: _tracking_urls,
 }

@@ -12,7 +12,14 @@ from django.http import QueryDict
 
 from exports.columns import COLUMN_KEYS, Column, Source
 from exports.models import DecimalMark, ExportSettings, FileFormat, Layout, Separator
-from exports.related import SOURCE_FIELDS, SOURCE_READERS, of_orders, raw_rows
+from exports.related import (
+    ROW_SOURCE_FIELDS,
+    ROW_SOURCE_READERS,
+    SOURCE_FIELDS,
+    SOURCE_READERS,
+    of_orders,
+    raw_rows,
+)
 from mycommerce.models import Store
 from orders.filters import FILTER_PARAMETERS, OrderFilterSet
 from orders.models import Order, OrderLine
@@ -120,7 +127,8 @@ def export_row_batches(
     order when it has none), `batch_size` at a time, never all in memory.
 
     Yields (orders, lines): order rows are (*one value per order column, pk), the values of the
-    order's related rows (events, refunds, notes, discounts, taxes) read once per batch; line
+    order's related rows (events, refunds, notes, discounts, taxes) read once per batch, the
+    tracking link made from the order's own fields; line
     rows are (*line_fields, order_id) for the orders of the batch, by order then position;
     `line_annotations` name expressions of the line that `line_fields` may read.
     """
@@ -131,7 +139,16 @@ def export_row_batches(
     own_fields = list(dict.fromkeys(c.field for c in order_columns if c.source == Source.ORDER))
     sources = list(dict.fromkeys(c.source for c in order_columns if c.source != Source.ORDER))
     assemble = _row_assembler(order_columns, own_fields, sources)
-    keyed = queryset.order_by(*ordering).values_list(*own_fields, *sort_fields)
+    # The fields the row sources are made from come with the order's own (after them).
+    fetched = list(
+        dict.fromkeys([*own_fields, *(f for s in sources for f in ROW_SOURCE_FIELDS.get(s, ()))])
+    )
+    row_inputs = {
+        source: itemgetter(*(fetched.index(f) for f in ROW_SOURCE_FIELDS[source]), -1)
+        for source in sources
+        if source in ROW_SOURCE_FIELDS
+    }
+    keyed = queryset.order_by(*ordering).values_list(*fetched, *sort_fields)
     key_width = len(sort_fields)
     after: tuple | None = None
     while True:
@@ -143,7 +160,13 @@ def export_row_batches(
         # The primary key closes every sort, so it is the last value of each row.
         ids = [row[-1] for row in raw]
         own = [row[: len(own_fields)] + (row[-1],) for row in raw]
-        order_rows = assemble(own, [SOURCE_READERS[source](ids) for source in sources])
+        related = [
+            ROW_SOURCE_READERS[source](list(map(row_inputs[source], raw)))
+            if source in row_inputs
+            else SOURCE_READERS[source](ids)
+            for source in sources
+        ]
+        order_rows = assemble(own, related)
         line_rows: list[tuple] = []
         if line_fields:
             line_rows = raw_rows(

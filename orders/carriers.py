@@ -181,13 +181,26 @@ def tracking_url(
     *, code: str, name: str, number: str, postcode: str = "", other_template: str = ""
 ) -> str:
     """The carrier's tracking page for `number` ("" when there is none to link to)."""
-    carrier = carrier_for(code=code, name=name)
-    if not number or carrier is None:
+    if not number:
         return ""
-    template = carrier.url_template
+    template = tracking_url_template(code=code, name=name, other_template=other_template)
+    return tracking_url_fill(template, number=number, postcode=postcode)
+
+
+def tracking_url_template(*, code: str, name: str, other_template: str = "") -> str:
+    """The address of the carrier's tracking page, {number} (and {postcode}) still to fill:
+    the carrier's own, or the store's for "other" when valid ("" when there is none)."""
+    carrier = carrier_for(code=code, name=name)
+    if carrier is None:
+        return ""
     if carrier.code == OTHER:
-        template = other_template if tracking_url_template_valid(other_template or "") else ""
-    if not template:
+        return other_template if tracking_url_template_valid(other_template or "") else ""
+    return carrier.url_template
+
+
+def tracking_url_fill(template: str, *, number: str, postcode: str = "") -> str:
+    """`template` (tracking_url_template) filled with the number and the postcode."""
+    if not template or not number:
         return ""
     number = tracking_number_normalize(number)
     url = template.replace("{number}", number if _url_safe(number) else quote(number, safe=""))
