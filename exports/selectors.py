@@ -128,9 +128,9 @@ def export_row_batches(
 
     Yields (orders, lines): order rows are (*one value per order column, pk), the values of the
     order's related rows (events, refunds, notes, discounts, taxes) read once per batch, the
-    tracking link made from the order's own fields; line
-    rows are (*line_fields, order_id) for the orders of the batch, by order then position;
-    `line_annotations` name expressions of the line that `line_fields` may read.
+    tracking link made from the order's own fields; line rows are (*line_fields, order_id) for
+    the orders of the batch, by order then position; `line_annotations` name expressions of
+    the line that `line_fields` may read.
     """
     if queryset.query.is_empty():
         return
