@@ -89,9 +89,9 @@ def test_the_holdout_lift_compares_orders_after_abandonment(store):
         cart = abandoned(store, group=Cart.Group.HOLDOUT)
         if i < 4:  # 10 % of held-out carts came back on their own
             ordered(cart, Cart.OrderedVia.CHECKOUT, "50")
-    # The day they were abandoned, three hours ago: yesterday when the suite runs before 3 a.m.
-    day = timezone.localdate(timezone.now() - timedelta(hours=3))
-    lift = cart_figures(store=store, start=day, end=timezone.localdate()).lift
+    # The period's carts are those created in it: five hours ago, yesterday before 5 a.m.
+    created = timezone.localdate(Cart.objects.earliest("created_at").created_at)
+    lift = cart_figures(store=store, start=created, end=timezone.localdate()).lift
     assert (lift.reminded, lift.reminded_ordered, lift.held_out, lift.held_out_ordered) == (
         40,
         12,
